@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tillid/tillid/survey/demo"
+)
+
+// runDemo fills the database with a fictional municipality (tillid demo):
+// units, years of closed rounds, monthly sickness absence and one open
+// round, and prints a few links and codes to answer it with.
+func (m *Main) runDemo(ctx context.Context, args []string) error {
+	fs := m.flagSet("demo")
+	size := fs.String("size", demo.SizeDefault, "default (2,000 employees) or copenhagen (45,000 employees, about 13 million answers)")
+	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same municipality and answers")
+	baseURL := fs.String("base-url", envOr("TILLID_BASE_URL", "http://localhost:8080"), "public URL of the app, for the printed links (env TILLID_BASE_URL)")
+	force := fs.Bool("force", false, "add the demo to a database that already has units")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
+	}
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	units, err := m.Store.FindUnits(ctx)
+	if err != nil {
+		return err
+	}
+	if len(units) > 0 && !*force {
+		return fmt.Errorf("demo: the database has %d units already; use --force to add the demo municipality anyway", len(units))
+	}
+	res, err := demo.Generate(ctx, m.Store, m.Metrics, demo.Config{Size: *size, Seed: *seed, BaseURL: *baseURL, Progress: m.Stdout})
+	if err != nil {
+		return err
+	}
+	printDemo(m.Stdout, res, *baseURL)
+	return nil
+}
+
+// demoIfEmpty fills an empty database with the default demo municipality
+// (tillid serve --demo); a database with units is left alone.
+func (m *Main) demoIfEmpty(ctx context.Context, baseURL string) error {
+	units, err := m.Store.FindUnits(ctx)
+	if err != nil {
+		return err
+	}
+	if len(units) > 0 {
+		m.Logger.Info("demo: the database has units; not adding the demo municipality", "units", len(units))
+		return nil
+	}
+	res, err := demo.Generate(ctx, m.Store, m.Metrics, demo.Config{Seed: 1, BaseURL: baseURL})
+	if err != nil {
+		return err
+	}
+	m.Logger.Info("demo: municipality added", "name", res.Municipality, "units", res.Units, "responses", res.Responses, "elapsed", res.Elapsed.Round(time.Millisecond))
+	// The links go to the terminal only, never to the log: they are secrets.
+	printDemo(m.Stdout, res, baseURL)
+	return nil
+}
+
+// printDemo tells what the demo made and how to answer its open round.
+func printDemo(w io.Writer, res *demo.Result, baseURL string) {
+	fmt.Fprintf(w, "\n%s: %d units, %d employees, %d closed rounds and one open round (id %d)\n",
+		res.Municipality, res.Units, res.Employees, len(res.ClosedRounds), res.OpenRoundID)
+	fmt.Fprintf(w, "  %d invitations, %d responses, %d answers, %d comments, %d unit-months of sickness absence\n",
+		res.Invitations, res.Responses, res.Answers, res.Comments, res.AbsenceRows)
+	fmt.Fprintf(w, "  reorganisation: unit %s was closed a year ago and succeeded by %s\n", res.ClosedUnit, res.SuccessorUnit)
+	fmt.Fprintf(w, "  done in %.1fs\n", res.Elapsed.Seconds())
+	fmt.Fprintln(w, "\nBesvar den åbne måling nu / answer the open round now:")
+	for _, l := range res.Links {
+		fmt.Fprintln(w, "  "+l)
+	}
+	fmt.Fprintf(w, "Eller indtast en kode på / or type a code at %s/kode:\n", baseURL)
+	for _, c := range res.Codes {
+		fmt.Fprintln(w, "  "+c)
+	}
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/tillid/tillid/survey"
+)
+
+// runImportUnits imports the organisation tree from a CSV or XLSX file:
+// tillid import units FILE [--dry-run].
+func runImportUnits(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("import units")
+	dryRun := fs.Bool("dry-run", false, "check the file and print what would change, changing nothing")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: tillid import units FILE [--dry-run] [--db DSN]\n\n"+
+			"FILE is CSV (',' or ';') or XLSX with the columns code, name, parent_code\n"+
+			"(empty for the root). Known codes are renamed and moved; no unit is deleted.")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return fmt.Errorf("import units: want one FILE")
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return fmt.Errorf("import units: %w", err)
+	}
+	defer f.Close()
+	rows, err := survey.ParseUnitsCSV(f)
+	if err != nil {
+		return err
+	}
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	var res survey.UnitImportResult
+	if *dryRun {
+		res, err = m.Store.PlanUnitImport(ctx, rows)
+	} else {
+		res, err = m.Store.ImportUnits(ctx, rows)
+	}
+	if err != nil {
+		return err
+	}
+	verb := "imported"
+	if *dryRun {
+		verb = "would import (dry run, nothing changed)"
+	}
+	fmt.Fprintf(m.Stdout, "units: %s %d rows: %d created, %d renamed, %d moved, %d unchanged\n",
+		verb, len(rows), res.Created, res.Renamed, res.Moved, res.Unchanged)
+	for _, c := range res.Changes {
+		switch {
+		case c.Created:
+			fmt.Fprintf(m.Stdout, "  line %d: + %s %q under %s\n", c.Line, c.Code, c.Name, orRoot(c.ParentCode))
+		case c.Renamed || c.Moved:
+			fmt.Fprintf(m.Stdout, "  line %d: ~ %s", c.Line, c.Code)
+			if c.Renamed {
+				fmt.Fprintf(m.Stdout, " renamed %q → %q", c.OldName, c.Name)
+			}
+			if c.Moved {
+				fmt.Fprintf(m.Stdout, " moved %s → %s", orRoot(c.OldParentCode), orRoot(c.ParentCode))
+			}
+			fmt.Fprintln(m.Stdout)
+		}
+	}
+	for _, u := range res.Missing {
+		fmt.Fprintf(m.Stdout, "  not in the file, kept open: %s %q\n", u.Code, u.Name)
+	}
+	return nil
+}
+
+// orRoot names an empty parent code.
+func orRoot(code string) string {
+	if code == "" {
+		return "(root)"
+	}
+	return code
+}

@@ -1,0 +1,103 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"  // PostgreSQL driver "postgres"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/tillid/tillid/migrations"
+)
+
+// This file holds the few places where SQLite and PostgreSQL differ; all
+// other SQL in tillid is written once with ? placeholders and Rebind.
+
+func init() {
+	// sqlx does not know modernc's driver name; it takes ? placeholders.
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+}
+
+// DefaultDSN is the database tillid uses when none is configured.
+const DefaultDSN = "sqlite:tillid.db"
+
+// Open connects to the database named by dsn: "sqlite:PATH" (the embedded
+// default) or a "postgres://…" URL. It does not migrate; see Migrate.
+func Open(ctx context.Context, dsn string) (*sqlx.DB, error) {
+	var (
+		db  *sqlx.DB
+		err error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err = sqlx.Open("postgres", dsn)
+		if err == nil {
+			db.SetMaxOpenConns(32)
+			db.SetMaxIdleConns(32)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		return nil, fmt.Errorf("survey: open: database %q: want sqlite:PATH or postgres://…", RedactDSN(dsn))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("survey: open: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("survey: open %s: %w", RedactDSN(dsn), err)
+	}
+	return db, nil
+}
+
+// openSQLite opens path in WAL mode with foreign keys on, a busy timeout
+// and durable (synchronous=FULL) commits. Write transactions take the
+// write lock when they begin (_txlock=immediate), so two writers wait for
+// each other instead of failing to upgrade a read lock.
+func openSQLite(path string) (*sqlx.DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("empty SQLite path")
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sqlx.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	return db, nil
+}
+
+// Dialect names db's SQL dialect: "sqlite" or "postgres".
+func Dialect(db *sqlx.DB) string {
+	if db.DriverName() == "sqlite" {
+		return "sqlite"
+	}
+	return "postgres"
+}
+
+// Migrate brings db's schema up to date.
+func Migrate(ctx context.Context, db *sqlx.DB) error {
+	return migrations.Up(ctx, db.DB, Dialect(db))
+}
+
+// RedactDSN hides a password in a database URL so it can be logged.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
