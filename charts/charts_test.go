@@ -456,3 +456,24 @@ func TestAdler32Combine(t *testing.T) {
 		t.Errorf("got %08x, want %08x", got, want)
 	}
 }
+
+func TestLinearTicksPrecision(t *testing.T) {
+	da := &textsDA
+	for _, tc := range []struct {
+		step float64
+		want []string
+	}{
+		{10, []string{"0", "10", "20"}},
+		{0.5, []string{"0,0", "0,5", "1,0"}},
+		{0.25, []string{"0,00", "0,25", "0,50"}},
+	} {
+		ticks := linearTicks{lo: 0, hi: 2 * tc.step, step: tc.step, t: da}.Ticks(0, 0)
+		var got []string
+		for _, tk := range ticks {
+			got = append(got, tk.Label)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("step %g: got labels %q, want %q", tc.step, got, tc.want)
+		}
+	}
+}

@@ -170,13 +170,19 @@ type linearTicks struct {
 
 // Ticks implements plot.Ticker.
 func (lt linearTicks) Ticks(float64, float64) []plot.Tick {
+	// As many decimals as the step has, so neighbouring labels differ:
+	// a step of 0.5 labels 4,0  4,5  5,0 rather than 4  4  5.
+	prec := 0
+	for f := lt.step; prec < 6 && math.Abs(f-math.Round(f)) > 1e-9; f *= 10 {
+		prec++
+	}
 	var ts []plot.Tick
 	for v := lt.lo; v <= lt.hi+lt.step/1e6; v += lt.step {
 		l := v
 		if lt.abs {
 			l = math.Abs(v)
 		}
-		ts = append(ts, plot.Tick{Value: v, Label: lt.t.num(l, 0)})
+		ts = append(ts, plot.Tick{Value: v, Label: lt.t.num(l, prec)})
 	}
 	return ts
 }

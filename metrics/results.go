@@ -9,7 +9,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -548,11 +547,13 @@ func (s *Store) computed(ctx context.Context, roundID int64) (bool, error) {
 	return n > 0, nil
 }
 
-// aggregate reads a round's answers in one pass ordered by unit and
-// response (the order of index responses_round_unit, so SQLite needs no
-// sort),
-// scores each respondent, adds the scores and answer counts to the
-// respondent's unit and finally rolls every unit up into its ancestors.
+// aggregate reads a round's answers in one pass, gathers each response's
+// answers, scores each respondent, adds the scores and answer counts to
+// the respondent's unit and finally rolls every unit up into its
+// ancestors. The rows come in no particular order: asking for them by
+// response made PostgreSQL sort the round's 1.25 million answers on disk
+// (5.7 s against 2.2 s for the bare aggregation, Copenhagen size), so
+// answers are gathered per response in memory (a few MB per round).
 func (s *Store) aggregate(ctx context.Context, roundID int64, sch *scheme, rt *roundTree) (*roundStats, error) {
 	nodes, nm, ni := len(rt.units), len(sch.measures), len(sch.items)
 	st := &roundStats{sch: sch, respondents: make([]int, nodes), scores: make([]moments, nodes*nm), dist: make([][6]int, nodes*ni)}
@@ -574,56 +575,62 @@ func (s *Store) aggregate(ctx context.Context, roundID int64, sch *scheme, rt *r
 	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`
 		SELECT r.unit_id, r.id, a.item_id, a.value
 		FROM responses r JOIN answers a ON a.response_id = r.id
-		WHERE r.round_id = ? ORDER BY r.unit_id, r.id`), roundID)
+		WHERE r.round_id = ?`), roundID)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: round %d answers: %w", roundID, err)
 	}
 	defer rows.Close()
-	values := make([]int8, ni)
-	out := make([]float64, nm)
-	buf := make([]float64, 0, ni)
-	node := -1
-	flush := func() {
-		if node < 0 {
-			return
-		}
-		sch.score(values, out, buf)
-		for m, x := range out {
-			if !math.IsNaN(x) {
-				st.scores[node*nm+m].add(x)
-			}
-		}
-		for i := range values {
-			values[i] = -1
-		}
+	// Each response's answers per item slot (-1: no answer), in order of
+	// first appearance so that sums come out the same every time.
+	type respondent struct {
+		node   int
+		values []int8
 	}
-	for i := range values {
-		values[i] = -1
-	}
+	var resp []respondent
+	byID := make(map[string]int, 8*len(counts))
 	var (
 		unit, item, value int64
-		id, prev          sql.RawBytes
+		id                sql.RawBytes
+		curID             []byte
+		cur               = -1
 	)
 	for rows.Next() {
 		if err := rows.Scan(&unit, &id, &item, &value); err != nil {
 			return nil, fmt.Errorf("metrics: round %d answers: %w", roundID, err)
 		}
-		if !bytes.Equal(id, prev) {
-			flush()
-			prev = append(prev[:0], id...)
-			node = rt.node[unit]
+		if cur < 0 || !bytes.Equal(id, curID) {
+			i, ok := byID[string(id)]
+			if !ok {
+				i = len(resp)
+				byID[string(id)] = i
+				values := make([]int8, ni)
+				for j := range values {
+					values[j] = -1
+				}
+				resp = append(resp, respondent{node: rt.node[unit], values: values})
+			}
+			cur, curID = i, append(curID[:0], id...)
 		}
 		slot, ok := sch.slot[item]
 		if !ok || value < 0 || value > maxValue[slot] {
 			continue // not a scored item of this questionnaire, or not a value of its type
 		}
-		values[slot] = int8(value)
-		st.dist[node*ni+slot][value]++
+		resp[cur].values[slot] = int8(value)
+		st.dist[resp[cur].node*ni+slot][value]++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("metrics: round %d answers: %w", roundID, err)
 	}
-	flush()
+	out := make([]float64, nm)
+	buf := make([]float64, 0, ni)
+	for _, r := range resp {
+		sch.score(r.values, out, buf)
+		for m, x := range out {
+			if !math.IsNaN(x) {
+				st.scores[r.node*nm+m].add(x)
+			}
+		}
+	}
 	for _, i := range rt.tree.post {
 		p := rt.tree.parent[i]
 		if p < 0 {
@@ -660,13 +667,14 @@ func (s *Store) keep(ctx context.Context, roundID int64, rt *roundTree, rows []r
 	} else if n == 0 {
 		return nil // another instance computed it first
 	}
-	err = insertRows(ctx, tx, "INSERT INTO result_units (round_id, unit_id, parent_id) VALUES ", 3, len(rt.units), func(i int, args []any) []any {
+	err = bulkInsert(ctx, tx, "result_units", []string{"round_id", "unit_id", "parent_id"}, len(rt.units), func(i int, args []any) []any {
 		return append(args, roundID, rt.units[i].ID, rt.units[i].ParentID)
 	})
 	if err != nil {
 		return fmt.Errorf("metrics: keep round %d units: %w", roundID, err)
 	}
-	err = insertRows(ctx, tx, "INSERT INTO results (round_id, unit_id, measure, reason, n, valid, mean, sd, ci_low, ci_high, d0, d1, d2, d3, d4, d5) VALUES ", 16, len(rows), func(i int, args []any) []any {
+	cols := []string{"round_id", "unit_id", "measure", "reason", "n", "valid", "mean", "sd", "ci_low", "ci_high", "d0", "d1", "d2", "d3", "d4", "d5"}
+	err = bulkInsert(ctx, tx, "results", cols, len(rows), func(i int, args []any) []any {
 		r := &rows[i]
 		return append(args, roundID, r.UnitID, r.Measure, r.Reason, r.N, r.Valid, r.Mean, r.SD, r.CILow, r.CIHigh, r.D[0], r.D[1], r.D[2], r.D[3], r.D[4], r.D[5])
 	})
@@ -675,26 +683,6 @@ func (s *Store) keep(ctx context.Context, roundID int64, rt *roundTree, rows []r
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("metrics: keep round %d: %w", roundID, err)
-	}
-	return nil
-}
-
-// insertRows inserts n rows of cols columns with multi-row VALUES
-// statements of up to 4,000 parameters (under SQLite's and PostgreSQL's
-// limits); args appends row i's values.
-func insertRows(ctx context.Context, tx *sqlx.Tx, head string, cols, n int, args func(i int, args []any) []any) error {
-	per := 4000 / cols
-	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
-	for from := 0; from < n; from += per {
-		to := min(from+per, n)
-		a := make([]any, 0, (to-from)*cols)
-		for i := from; i < to; i++ {
-			a = args(i, a)
-		}
-		q := head + strings.Repeat(one+", ", to-from-1) + one
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q), a...); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/mail"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Invitation lets one employee answer one round once; it counts for a
@@ -83,6 +85,47 @@ func (s *Store) CreateInvitations(ctx context.Context, roundID int64, rows []Sta
 		return nil, fmt.Errorf("survey: create invitations: %w", err)
 	}
 	defer tx.Rollback()
+	out, err := checkStaff(ctx, tx, roundID, rows)
+	if err != nil {
+		return nil, err
+	}
+
+	byHash := make(map[string]int, len(out))
+	err = chunks(len(out), func(from, to int) error {
+		args := make([]any, 0, 5*(to-from))
+		for i := from; i < to; i++ {
+			token, code := newToken(), newCode()
+			out[i].Token, out[i].Code = token, formatCode(code)
+			th := tokenHash(token)
+			byHash[string(th)] = i
+			args = append(args, roundID, out[i].UnitID, out[i].Email, th, codeHash(code))
+		}
+		var got []struct {
+			ID   int64  `db:"id"`
+			Hash []byte `db:"token_hash"`
+		}
+		q := "INSERT INTO invitations (round_id, unit_id, email, token_hash, code_hash) VALUES " + valuesList(to-from, 5) + " RETURNING id, token_hash"
+		if err := tx.SelectContext(ctx, &got, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		for _, g := range got {
+			out[byHash[string(g.Hash)]].ID = g.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("survey: create invitations: insert: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("survey: create invitations: %w", err)
+	}
+	return out, nil
+}
+
+// checkStaff checks staff rows for a draft or open round and returns the
+// invitations they would become, without secrets or ids. Every bad row
+// is reported at once (ImportErrors).
+func checkStaff(ctx context.Context, tx *sqlx.Tx, roundID int64, rows []StaffRow) ([]IssuedInvitation, error) {
 	if len(rows) == 0 {
 		return nil, Invalidf("create invitations: no staff rows (ingen medarbejdere i filen)")
 	}
@@ -152,36 +195,6 @@ func (s *Store) CreateInvitations(ctx context.Context, roundID int64, rows []Sta
 	if len(errs) > 0 {
 		return nil, errs
 	}
-
-	byHash := make(map[string]int, len(out))
-	err = chunks(len(out), func(from, to int) error {
-		args := make([]any, 0, 5*(to-from))
-		for i := from; i < to; i++ {
-			token, code := newToken(), newCode()
-			out[i].Token, out[i].Code = token, formatCode(code)
-			th := tokenHash(token)
-			byHash[string(th)] = i
-			args = append(args, roundID, out[i].UnitID, out[i].Email, th, codeHash(code))
-		}
-		var got []struct {
-			ID   int64  `db:"id"`
-			Hash []byte `db:"token_hash"`
-		}
-		q := "INSERT INTO invitations (round_id, unit_id, email, token_hash, code_hash) VALUES " + valuesList(to-from, 5) + " RETURNING id, token_hash"
-		if err := tx.SelectContext(ctx, &got, tx.Rebind(q), args...); err != nil {
-			return err
-		}
-		for _, g := range got {
-			out[byHash[string(g.Hash)]].ID = g.ID
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("survey: create invitations: insert: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("survey: create invitations: %w", err)
-	}
 	return out, nil
 }
 
@@ -191,8 +204,8 @@ func validEmail(s string) bool {
 	return err == nil && a.Name == "" && a.Address == s
 }
 
-// FindInvitationBySecret returns the invitation whose link token or
-// printed code is secret. A code may be typed in any case, with spaces
+// FindInvitationBySecret returns the invitation whose link token (the
+// original or a reminder's) or printed code is secret. A code may be typed in any case, with spaces
 // or dashes, and with O for 0 and I or L for 1. Unknown secrets are
 // ErrNotFound; the secret never appears in the error.
 func (s *Store) FindInvitationBySecret(ctx context.Context, secret string) (Invitation, error) {
@@ -207,6 +220,13 @@ func (s *Store) FindInvitationBySecret(ctx context.Context, secret string) (Invi
 	}
 	var inv Invitation
 	err := s.db.GetContext(ctx, &inv, s.rebind("SELECT id, round_id, unit_id, email, used FROM invitations WHERE "+col+" = ?"), hash)
+	if errors.Is(err, sql.ErrNoRows) && col == "token_hash" {
+		// A reminder's link (invitation_reissue.go); looked up only when
+		// the original links miss, so they cost one query as before.
+		err = s.db.GetContext(ctx, &inv, s.rebind(`
+			SELECT id, round_id, unit_id, email, used FROM invitations
+			WHERE id = (SELECT invitation_id FROM invitation_tokens WHERE token_hash = ?)`), hash)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, fmt.Errorf("survey: find invitation: %w", ErrNotFound)
 	}

@@ -3,8 +3,10 @@ package survey_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tillid/tillid/survey"
 )
@@ -20,12 +22,13 @@ func FuzzParseQuestionnaire(f *testing.F) {
 	f.Add(bytes.Replace(def, []byte("likert5"), []byte("likert7"), 1))
 	f.Add(bytes.Replace(def, []byte("  "), []byte("\t"), 3))
 	f.Add(def[:len(def)/2])
-	f.Add([]byte(strings.Repeat("x", 100_000)))
+	f.Add([]byte("key: trivsel\ntitle: {da: " + strings.Repeat("x", 10_000) + ", en: x}\n")) // a huge field
 	f.Add([]byte{})
 	f.Add([]byte("key: a\nkey: b\n---\nkey: c\n"))
 	f.Add([]byte("a: &x 1\nb: *x\n"))
 	f.Add([]byte("key: trivsel\ntitle: {da: Tr\xe6f, en: x}\n")) // Windows-1252 æ
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog(data)()
 		q, err := survey.ParseQuestionnaire(data)
 		if err != nil {
 			checkImportError(t, err)
@@ -48,6 +51,19 @@ func FuzzParseQuestionnaire(f *testing.F) {
 		}
 	})
 }
+
+// watchdog crashes the fuzzing process when one input takes longer than
+// hangAfter, so that the fuzzer records it (a hang is a bug too: a file
+// upload must not tie up the server); call the returned func when done.
+func watchdog(data []byte) (stop func()) {
+	t := time.AfterFunc(hangAfter, func() {
+		panic(fmt.Sprintf("input of %d bytes still running after %s: %q", len(data), hangAfter, data[:min(len(data), 300)]))
+	})
+	return func() { t.Stop() }
+}
+
+// hangAfter is how long one fuzz input may take.
+const hangAfter = 5 * time.Second
 
 // checkImportError fails unless err is a clean refusal: it wraps
 // ErrInvalid, and every problem it lists names its line.

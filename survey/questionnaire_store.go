@@ -188,6 +188,48 @@ func (s *Store) FindQuestionnaires(ctx context.Context) ([]Questionnaire, error)
 	return qs, nil
 }
 
+// QuestionnaireVersion is one stored questionnaire version as a list
+// shows it: its number of items and when it was stored (Unix seconds).
+type QuestionnaireVersion struct {
+	ID        int64  `db:"id"`
+	Key       string `db:"key"`
+	Version   int    `db:"version"`
+	TitleDA   string `db:"title_da"`
+	TitleEN   string `db:"title_en"`
+	Items     int    `db:"items"`
+	CreatedAt int64  `db:"created_at"`
+}
+
+// Title returns the version's title in lang.
+func (v QuestionnaireVersion) Title(lang string) string { return localized(lang, v.TitleDA, v.TitleEN) }
+
+// FindQuestionnaireVersions lists every stored version by key and
+// version, with its number of items and time of storing.
+func (s *Store) FindQuestionnaireVersions(ctx context.Context) ([]QuestionnaireVersion, error) {
+	var vs []QuestionnaireVersion
+	err := s.db.SelectContext(ctx, &vs, `
+		SELECT q.id, q.key, q.version, q.title_da, q.title_en, q.created_at,
+			(SELECT COUNT(*) FROM items i WHERE i.questionnaire_id = q.id) AS items
+		FROM questionnaires q ORDER BY q.key, q.version`)
+	if err != nil {
+		return nil, fmt.Errorf("survey: find questionnaire versions: %w", err)
+	}
+	return vs, nil
+}
+
+// FindQuestionnaireSource returns the YAML source the version with id was
+// stored from, byte for byte, or ErrNotFound.
+func (s *Store) FindQuestionnaireSource(ctx context.Context, id int64) ([]byte, error) {
+	var src string
+	err := s.db.GetContext(ctx, &src, s.rebind("SELECT source FROM questionnaires WHERE id = ?"), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("survey: find questionnaire source %d: %w", id, ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("survey: find questionnaire source %d: %w", id, err)
+	}
+	return []byte(src), nil
+}
+
 // LatestQuestionnaire returns the newest version of the questionnaire key.
 func (s *Store) LatestQuestionnaire(ctx context.Context, key string) (*Questionnaire, error) {
 	var id int64

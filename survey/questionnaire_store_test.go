@@ -183,6 +183,34 @@ func TestFindQuestionnaires(t *testing.T) {
 	}
 }
 
+func TestFindQuestionnaireVersions(t *testing.T) {
+	ctx := context.Background()
+	s := survey.NewStore(surveytest.Open(t))
+	src := sample(map[int]string{4: "minutes: 7"})
+	first := createSample(t, s, src)
+	vs, err := s.FindQuestionnaireVersions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].ID != first.ID || vs[0].Version != 1 || vs[0].Items != len(first.Items) || vs[0].CreatedAt == 0 || vs[0].Title("en") != first.TitleEN {
+		t.Errorf("got %+v, want version 1 of %q with %d items and a time", vs, first.TitleEN, len(first.Items))
+	}
+	t.Run("Source", func(t *testing.T) {
+		got, err := s.FindQuestionnaireSource(ctx, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(src) {
+			t.Errorf("got source %q, want %q", got, src)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if _, err := s.FindQuestionnaireSource(ctx, 999); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("got %v, want ErrNotFound", err)
+		}
+	})
+}
+
 func TestLatestQuestionnaire(t *testing.T) {
 	ctx := context.Background()
 	s := survey.NewStore(surveytest.Open(t))

@@ -49,17 +49,28 @@ func (s *Store) CreateRound(ctx context.Context, r *Round, unitCodes []string) e
 	if r.Threshold == 0 {
 		r.Threshold = DefaultThreshold
 	}
+	// Every problem at once, each naming its field (Column), so that a
+	// form can show it next to the field.
+	var errs ImportErrors
+	if r.Name == "" {
+		errs = append(errs, LineError{Column: "name", Msg: "round: name is required (navn mangler)"})
+	}
+	if r.Threshold < MinThreshold {
+		errs = append(errs, LineError{Column: "threshold", Msg: fmt.Sprintf("round %q: threshold %d: must be at least %d (anonymitetsgrænsen skal være mindst %d)", r.Name, r.Threshold, MinThreshold, MinThreshold)})
+	}
 	switch {
-	case r.Name == "":
-		return Invalidf("round: name is required (navn mangler)")
-	case r.Threshold < MinThreshold:
-		return Invalidf("round %q: threshold %d: must be at least %d (anonymitetsgrænsen skal være mindst %d)", r.Name, r.Threshold, MinThreshold, MinThreshold)
-	case r.OpensOn.IsZero() || r.ClosesOn.IsZero():
-		return Invalidf("round %q: opening and closing dates are required", r.Name)
+	case r.OpensOn.IsZero():
+		errs = append(errs, LineError{Column: "opens_on", Msg: "round: the opening date is required (startdato mangler)"})
+	case r.ClosesOn.IsZero():
+		errs = append(errs, LineError{Column: "closes_on", Msg: "round: the closing date is required (slutdato mangler)"})
 	case r.ClosesOn.Before(r.OpensOn.Time):
-		return Invalidf("round %q: closes %s before it opens %s", r.Name, r.ClosesOn, r.OpensOn)
-	case len(unitCodes) == 0:
-		return Invalidf("round %q: at least one unit is required", r.Name)
+		errs = append(errs, LineError{Column: "closes_on", Msg: fmt.Sprintf("round %q: closes %s before it opens %s (slutter før den starter)", r.Name, r.ClosesOn, r.OpensOn)})
+	}
+	if len(unitCodes) == 0 {
+		errs = append(errs, LineError{Column: "units", Msg: "round: at least one unit is required (vælg mindst én enhed)"})
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -71,7 +82,7 @@ func (s *Store) CreateRound(ctx context.Context, r *Round, unitCodes []string) e
 		return fmt.Errorf("survey: create round: %w", err)
 	}
 	if n == 0 {
-		return Invalidf("round %q: questionnaire %d does not exist", r.Name, r.QuestionnaireID)
+		return ImportErrors{{Column: "questionnaire_id", Msg: fmt.Sprintf("round %q: questionnaire %d does not exist", r.Name, r.QuestionnaireID)}}
 	}
 	units, err := findUnits(ctx, tx)
 	if err != nil {
@@ -107,7 +118,8 @@ func (s *Store) CreateRound(ctx context.Context, r *Round, unitCodes []string) e
 }
 
 // subtrees returns the ids of the open units named by codes and of all
-// their open descendants. Unknown or closed named units are invalid.
+// their open descendants. Unknown or closed named units are invalid
+// (ImportErrors naming the field "units").
 func subtrees(units []Unit, codes []string) ([]int64, error) {
 	byCode := make(map[string]Unit, len(units))
 	children := make(map[int64][]Unit)
@@ -124,9 +136,9 @@ func subtrees(units []Unit, codes []string) ([]int64, error) {
 		u, ok := byCode[code]
 		switch {
 		case !ok:
-			return nil, Invalidf("unit %q does not exist (ukendt enhed)", code)
+			return nil, ImportErrors{{Column: "units", Value: code, Msg: "unit does not exist (ukendt enhed)"}}
 		case u.Closed():
-			return nil, Invalidf("unit %q was closed on %s (enheden er nedlagt)", code, u.ClosedOn.V)
+			return nil, ImportErrors{{Column: "units", Value: code, Msg: fmt.Sprintf("unit was closed on %s (enheden er nedlagt)", u.ClosedOn.V)}}
 		}
 		stack = append(stack, u.ID)
 	}

@@ -171,6 +171,22 @@ func (s *Store) CloseUnit(ctx context.Context, code string, on Date, successorCo
 	return nil
 }
 
+// UpdateUnit renames the unit with code and moves it under the unit
+// parentCode ("" makes it a root), checked like one row of ImportUnits: a
+// problem (empty name, unknown or closed parent, a cycle) is an
+// ImportErrors whose Column names the field. An unknown code is
+// ErrNotFound.
+func (s *Store) UpdateUnit(ctx context.Context, code, name, parentCode string) error {
+	code = strings.TrimSpace(code)
+	if _, err := s.FindUnitByCode(ctx, code); err != nil {
+		return err
+	}
+	if _, err := s.ImportUnits(ctx, []UnitRow{{Line: 1, Code: code, Name: name, ParentCode: parentCode}}); err != nil {
+		return fmt.Errorf("survey: update unit %q: %w", code, err)
+	}
+	return nil
+}
+
 // UnitRow is one row of a units import: code, name and the parent's code
 // (empty for a root), with its line in the file.
 type UnitRow struct {

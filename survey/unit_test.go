@@ -270,3 +270,43 @@ func parseDay(t testing.TB, s string) survey.Date {
 	}
 	return d
 }
+
+func TestUpdateUnit(t *testing.T) {
+	ctx := context.Background()
+	s := freshStore(t)
+	importUnits(t, s, treeCSV)
+	t.Run("OK", func(t *testing.T) {
+		if err := s.UpdateUnit(ctx, "BU2", " Dagtilbud Øst ", "SO"); err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.FindUnitByCode(ctx, "BU2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := u.Name+"/"+parentCode(t, s, u), "Dagtilbud Øst/SO"; got != want {
+			t.Errorf("got %s, want %s", got, want)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		for _, tc := range []struct{ code, name, parent, column string }{
+			{"K", "Kommunen", "BU1", "parent_code"}, // a cycle
+			{"BU1", "", "BU", "name"},
+			{"BU1", "Dagtilbud Nord", "NOPE", "parent_code"},
+		} {
+			err := s.UpdateUnit(ctx, tc.code, tc.name, tc.parent)
+			var ie survey.ImportErrors
+			if !errors.Is(err, survey.ErrInvalid) || !errors.As(err, &ie) || ie[0].Column != tc.column {
+				t.Errorf("%s under %s: got %v, want an ImportErrors on %s", tc.code, tc.parent, err, tc.column)
+			}
+		}
+		k, _ := s.FindUnitByCode(ctx, "K")
+		if k.ParentID.Valid {
+			t.Errorf("got K under %d, want the rejected move to change nothing", k.ParentID.Int64)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		if err := s.UpdateUnit(ctx, "NOPE", "Ny", ""); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("got %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -24,7 +24,7 @@ import (
 // and "sign out everywhere", and the account page.
 
 // homePath is where a sign-in without a requested page lands.
-const homePath = "/account"
+const homePath = "/results"
 
 // oidcCookie keeps an OIDC sign-in's state, nonce and PKCE verifier in
 // the browser between the redirect to the provider and the callback.

@@ -158,6 +158,12 @@ func signedIn(path string, status int) routeAccess {
 	return routeAccess{path, toLogin, status, status, status}
 }
 
+// hrOnly expects status from administrators, 403 from the other roles
+// and the sign-in redirect for anonymous callers.
+func hrOnly(path string, status int) routeAccess {
+	return routeAccess{path, toLogin, status, 403, 403}
+}
+
 // routeTable lists EVERY route of the router with the status each caller
 // gets, for one or more concrete paths. A route missing here fails
 // TestRouteAccess: whoever adds a route decides here who may use it.
@@ -203,6 +209,87 @@ var routeTable = map[string][]routeAccess{
 		signedIn("/rounds/999/units/PLEJE/report.zip", 404),
 		{"/rounds/999/units/KULTUR/report.zip", toLogin, 404, 404, 403},
 	},
+
+	// Reading results (results.go).
+	"GET /results": {signedIn("/results", 200)},
+	"GET /results/rounds/:id/units/:code": {
+		signedIn("/results/rounds/999/units/PLEJE", 404),
+		{"/results/rounds/999/units/KULTUR", toLogin, 404, 404, 403},
+		signedIn("/results/rounds/999/units/UKENDT", 404),
+	},
+	"GET /results/rounds/:id/units/:code/heatmap": {
+		signedIn("/results/rounds/999/units/PLEJE/heatmap", 404),
+		{"/results/rounds/999/units/KULTUR/heatmap", toLogin, 404, 404, 403},
+	},
+	"GET /results/rounds/:id/units/:code/csv/:file": {
+		signedIn("/results/rounds/999/units/PLEJE/csv/results.csv", 404),
+		{"/results/rounds/999/units/KULTUR/csv/results.csv", toLogin, 404, 404, 403},
+	},
+	"GET /results/units/:code/trend": {
+		signedIn("/results/units/SUND/trend", 200),
+		{"/results/units/KULTUR/trend", toLogin, 200, 200, 403},
+		signedIn("/results/units/UKENDT/trend", 404),
+	},
+	"GET /results/rounds/:id/correlation":           {{"/results/rounds/999/correlation", toLogin, 404, 404, 403}},
+	"GET /results/rounds/:id/correlation/csv/:file": {{"/results/rounds/999/correlation/csv/correlation.csv", toLogin, 404, 404, 403}},
+
+	// HR's administration (admin_*.go); empty posts are rejected forms.
+	"GET /admin":                                       {hrOnly("/admin", 303)},
+	"GET /admin/units":                                 {hrOnly("/admin/units", 200)},
+	"POST /admin/units":                                {hrOnly("/admin/units", 422)},
+	"POST /admin/units/import":                         {hrOnly("/admin/units/import", 422)},
+	"GET /admin/units/:code":                           {hrOnly("/admin/units/KULTUR", 200), hrOnly("/admin/units/UKENDT", 404)},
+	"POST /admin/units/:code":                          {hrOnly("/admin/units/KULTUR", 422), hrOnly("/admin/units/UKENDT", 404)},
+	"POST /admin/units/:code/close":                    {hrOnly("/admin/units/KULTUR/close", 422)},
+	"GET /admin/questionnaires":                        {hrOnly("/admin/questionnaires", 200)},
+	"POST /admin/questionnaires":                       {hrOnly("/admin/questionnaires", 422)},
+	"GET /admin/questionnaires/default.yaml":           {hrOnly("/admin/questionnaires/default.yaml", 200)},
+	"GET /admin/questionnaires/:id/questionnaire.yaml": {hrOnly("/admin/questionnaires/999/questionnaire.yaml", 404)},
+	"GET /admin/questionnaires/:id/preview":            {hrOnly("/admin/questionnaires/999/preview", 404)},
+	"GET /admin/absence":                               {hrOnly("/admin/absence", 200)},
+	"POST /admin/absence/import":                       {hrOnly("/admin/absence/import", 422)},
+	"GET /admin/audit":                                 {hrOnly("/admin/audit", 200)},
+
+	// Rounds and invitations (admin_rounds.go, admin_invitations.go):
+	// HR only; round 999 does not exist.
+	"GET /admin/rounds":                           {hrOnly("/admin/rounds", 200)},
+	"GET /admin/rounds/new":                       {hrOnly("/admin/rounds/new", 200)},
+	"POST /admin/rounds":                          {hrOnly("/admin/rounds", 422)},
+	"GET /admin/rounds/:id":                       {hrOnly("/admin/rounds/999", 404)},
+	"POST /admin/rounds/:id/open":                 {hrOnly("/admin/rounds/999/open", 404)},
+	"GET /admin/rounds/:id/close":                 {hrOnly("/admin/rounds/999/close", 404)},
+	"POST /admin/rounds/:id/close":                {hrOnly("/admin/rounds/999/close", 404)},
+	"GET /admin/rounds/:id/invitations":           {hrOnly("/admin/rounds/999/invitations", 404)},
+	"POST /admin/rounds/:id/invitations/preview":  {hrOnly("/admin/rounds/999/invitations/preview", 404)},
+	"POST /admin/rounds/:id/invitations":          {hrOnly("/admin/rounds/999/invitations", 404)},
+	"POST /admin/rounds/:id/invitations/codes":    {hrOnly("/admin/rounds/999/invitations/codes", 404)},
+	"POST /admin/rounds/:id/invitations/reminder": {hrOnly("/admin/rounds/999/invitations/reminder", 404)},
+
+	// The action plan (plans.go): the committee reads but never writes;
+	// the employees' page needs no sign-in, only a key that exists.
+	"GET /plans": {signedIn("/plans", 200)},
+	"GET /plans/rounds/:id/units/:code": {
+		signedIn("/plans/rounds/999/units/PLEJE", 404),
+		{"/plans/rounds/999/units/KULTUR", toLogin, 404, 404, 403},
+	},
+	"GET /plans/rounds/:id/units/:code/plan.pdf": {
+		signedIn("/plans/rounds/999/units/PLEJE/plan.pdf", 404),
+		{"/plans/rounds/999/units/KULTUR/plan.pdf", toLogin, 404, 404, 403},
+	},
+	"POST /plans/rounds/:id/units/:code/entries": {
+		{"/plans/rounds/999/units/PLEJE/entries", toLogin, 404, 403, 404},
+		{"/plans/rounds/999/units/KULTUR/entries", toLogin, 404, 403, 403},
+	},
+	"GET /plans/rounds/:id/units/:code/entries/:entry": {
+		{"/plans/rounds/999/units/PLEJE/entries/1", toLogin, 404, 403, 404},
+		{"/plans/rounds/999/units/KULTUR/entries/1", toLogin, 404, 403, 403},
+	},
+	"POST /plans/rounds/:id/units/:code/entries/:entry": {
+		{"/plans/rounds/999/units/PLEJE/entries/1", toLogin, 404, 403, 404},
+		{"/plans/rounds/999/units/KULTUR/entries/1", toLogin, 404, 403, 403},
+	},
+	"GET /handlingsplan/:key":          {all("/handlingsplan/UKENDT-NOEGLE", 404)},
+	"GET /handlingsplan/:key/plan.pdf": {all("/handlingsplan/UKENDT-NOEGLE/plan.pdf", 404)},
 }
 
 // callers are the roles a route is requested as; "" is anonymous.

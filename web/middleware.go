@@ -10,10 +10,14 @@ import (
 )
 
 // redactPath hides invitation tokens and codes: anything after /s/ is a
-// secret and must never reach a log.
+// secret and must never reach a log. The key of a plan's employee link
+// (/handlingsplan/KEY) is hidden too.
 func redactPath(p string) string {
 	if strings.HasPrefix(p, "/s/") {
 		return "/s/REDACTED"
+	}
+	if strings.HasPrefix(p, "/handlingsplan/") {
+		return "/handlingsplan/REDACTED"
 	}
 	return p
 }

@@ -55,6 +55,66 @@ func (s *Server) routes() error {
 	r.GET("/charts/rounds/:id/units/:code/:file", anyRole, s.requireUnit(), s.handleChart)
 	r.GET("/rounds/:id/units/:code/report.zip", anyRole, s.requireUnit(), s.handleReportZip)
 
+	// Reading results (results.go): every role, managers only for their
+	// own subtree; the correlation across units for HR and the committee.
+	staff.GET("/results", anyRole, s.handleResultsIndex)
+	staff.GET("/results/rounds/:id/units/:code", anyRole, s.requireUnit(), s.handleResultsUnit)
+	staff.GET("/results/rounds/:id/units/:code/heatmap", anyRole, s.requireUnit(), s.handleResultsHeatmap)
+	staff.GET("/results/rounds/:id/units/:code/csv/:file", anyRole, s.requireUnit(), s.handleResultsCSV)
+	staff.GET("/results/units/:code/trend", anyRole, s.requireUnit(), s.handleResultsTrend)
+	staff.GET("/results/rounds/:id/correlation", orgWide, s.handleResultsCorrelation)
+	staff.GET("/results/rounds/:id/correlation/csv/:file", orgWide, s.handleResultsCorrelationCSV)
+
+	// HR's administration: organisation, questionnaires, absence and the
+	// audit log (admin_units.go, admin_questionnaires.go,
+	// admin_absence.go, admin_audit.go); administrators only.
+	hr := s.require(auth.RoleAdministrator)
+	staff.GET("/admin", hr, s.handleAdminHome)
+	staff.GET("/admin/units", hr, s.handleUnitsList)
+	staff.POST("/admin/units", hr, s.handleUnitCreate)
+	staff.POST("/admin/units/import", hr, s.handleUnitsImport)
+	staff.GET("/admin/units/:code", hr, s.requireUnit(), s.handleUnitShow)
+	staff.POST("/admin/units/:code", hr, s.requireUnit(), s.handleUnitUpdate)
+	staff.POST("/admin/units/:code/close", hr, s.requireUnit(), s.handleUnitClose)
+	staff.GET("/admin/questionnaires", hr, s.handleQuestionnairesList)
+	staff.POST("/admin/questionnaires", hr, s.handleQuestionnaireCreate)
+	staff.GET("/admin/questionnaires/default.yaml", hr, s.handleQuestionnaireDefault)
+	staff.GET("/admin/questionnaires/:id/questionnaire.yaml", hr, s.handleQuestionnaireSource)
+	staff.GET("/admin/questionnaires/:id/preview", hr, s.handleQuestionnairePreview)
+	staff.GET("/admin/absence", hr, s.handleAbsenceShow)
+	staff.POST("/admin/absence/import", hr, s.handleAbsenceImport)
+	staff.GET("/admin/audit", hr, s.handleAuditList)
+
+	// Rounds and their invitations, e-mails and code sheets
+	// (admin_rounds.go, admin_invitations.go); administrators only.
+	rounds := s.require(auth.RoleAdministrator)
+	staff.GET("/admin/rounds", rounds, s.handleRoundsList)
+	staff.GET("/admin/rounds/new", rounds, s.handleRoundNew)
+	staff.POST("/admin/rounds", rounds, s.handleRoundCreate)
+	staff.GET("/admin/rounds/:id", rounds, s.handleRoundShow)
+	staff.POST("/admin/rounds/:id/open", rounds, s.handleRoundOpen)
+	staff.GET("/admin/rounds/:id/close", rounds, s.handleRoundCloseConfirm)
+	staff.POST("/admin/rounds/:id/close", rounds, s.handleRoundClose)
+	staff.GET("/admin/rounds/:id/invitations", rounds, s.handleInvitationsShow)
+	staff.POST("/admin/rounds/:id/invitations/preview", rounds, s.handleInvitationsPreview)
+	staff.POST("/admin/rounds/:id/invitations", rounds, s.handleInvitationsCreate)
+	staff.POST("/admin/rounds/:id/invitations/codes", rounds, s.handleInvitationsCodes)
+	staff.POST("/admin/rounds/:id/invitations/reminder", rounds, s.handleInvitationsRemind)
+
+	// The APV action plan (plans.go): every role reads, managers only
+	// their own subtree; HR and managers write, the committee only reads.
+	// The unit's employees read their plan through its random key,
+	// without signing in.
+	planWrite := s.require(auth.RoleAdministrator, auth.RoleManager)
+	staff.GET("/plans", anyRole, s.handlePlansOverview)
+	staff.GET("/plans/rounds/:id/units/:code", anyRole, s.requireUnit(), s.handlePlanShow)
+	staff.GET("/plans/rounds/:id/units/:code/plan.pdf", anyRole, s.requireUnit(), s.handlePlanPDF)
+	staff.POST("/plans/rounds/:id/units/:code/entries", planWrite, s.requireUnit(), s.handlePlanEntryCreate)
+	staff.GET("/plans/rounds/:id/units/:code/entries/:entry", planWrite, s.requireUnit(), s.handlePlanEntryEdit)
+	staff.POST("/plans/rounds/:id/units/:code/entries/:entry", planWrite, s.requireUnit(), s.handlePlanEntryUpdate)
+	r.GET("/handlingsplan/:key", s.handlePlanPublic)
+	r.GET("/handlingsplan/:key/plan.pdf", s.handlePlanPublicPDF)
+
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 	"github.com/tillid/tillid/metrics"
 	"github.com/tillid/tillid/survey"
 	"github.com/tillid/tillid/web/auth"
+	"github.com/tillid/tillid/web/mail"
 )
 
 // Config is what the web layer needs from tillid's configuration.
@@ -33,6 +35,9 @@ type Config struct {
 	// OIDC, when set, offers sign-in through the municipality's identity
 	// provider besides local passwords.
 	OIDC *auth.OIDCConfig
+	// Mail is the SMTP server invitations and reminders are sent through
+	// (admin_invitations.go); an empty Host disables e-mail.
+	Mail mail.Config
 }
 
 // Server is the HTTP side of tillid: the stores, the templates, the
@@ -46,9 +51,11 @@ type Server struct {
 	Units   *auth.UnitTree // cached unit tree for scope checks (authz.go)
 	OIDC    *auth.OIDC     // nil unless Config.OIDC is set
 
-	router    *gin.Engine
-	templates templates // parsed once, per page and language (templates.go)
-	guard     *limiter  // guessing of invitation codes (limit.go)
+	router     *gin.Engine
+	templates  templates  // parsed once, per page and language (templates.go)
+	guard      *limiter   // guessing of invitation codes (limit.go)
+	mailJobs   *mail.Jobs // background sends of invitations (admin_invitations.go)
+	blankForms sync.Map   // blankKey → *blankForm, rendered once (formcache.go)
 }
 
 // NewServer builds the server and its routes.
@@ -60,6 +67,9 @@ func NewServer(cfg Config, ss *survey.Store, ms *metrics.Store, logger *slog.Log
 		return nil, err
 	}
 	if err := s.setupAuth(); err != nil {
+		return nil, err
+	}
+	if s.mailJobs, err = newMailJobs(cfg.Mail, ss, logger); err != nil {
 		return nil, err
 	}
 	s.router = gin.New()

@@ -67,6 +67,9 @@ type formPage struct {
 	MaxComment int
 	Sections   []sectionView
 	Errors     []itemView
+	// Preview marks HR's read-only preview of a questionnaire
+	// (admin_questionnaires.go): a banner, and no submit.
+	Preview bool
 }
 
 type sectionView struct {
@@ -292,7 +295,8 @@ func (s *Server) handleSurveyShow(c *gin.Context) {
 		s.fail(c, lang, err)
 		return
 	}
-	s.render(c, http.StatusOK, pageForm, lang, newFormPage(c, lang, secret, r, q, answers{}))
+	// Rendered once per questionnaire, language and threshold (formcache.go).
+	s.renderBlankForm(c, lang, secret, r, q)
 }
 
 // handleSurveySubmit takes the posted form: a language button shows the

@@ -37,20 +37,29 @@ const (
 	pageAccount = "account.html" // the signed-in user (auth_handlers.go)
 )
 
-var pageNames = []string{pageForm, pageKode, pageMessage, pageLogin, pageAccount}
+var pageNames = []string{pageForm, pageKode, pageMessage, pageLogin, pageAccount,
+	// HR administration (admin_forms.go)
+	pageAdminUnits, pageAdminUnitsImport, pageAdminUnit, pageAdminQuestionnaires, pageAdminAbsence, pageAdminAbsenceImport, pageAdminAudit,
+	// Reading results (results.go)
+	pageResults, pageResultsUnit, pageResultsTrend, pageResultsHeatmap, pageResultsCorrelation,
+	// The action plan (plans.go)
+	pagePlans, pagePlanUnit,
+	// Rounds and invitations (admin_rounds.go, admin_invitations.go)
+	pageAdminRounds, pageAdminRoundNew, pageAdminRound, pageAdminRoundClose, pageAdminInvitations, pageAdminInvitationsPreview}
 
 // templates holds one parsed template set per page and language: the
 // language is bound into the t and tf funcs at start-up, so rendering
 // parses nothing.
 type templates map[string]map[string]*template.Template
 
-// loadTemplates parses every page with the layout, once per language.
+// loadTemplates parses every page with the layout and the shared pieces
+// of the administration pages, once per language.
 func loadTemplates() (templates, error) {
 	ts := templates{}
 	for _, page := range pageNames {
 		ts[page] = map[string]*template.Template{}
 		for _, lang := range langs {
-			t, err := template.New(page).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/"+page)
+			t, err := template.New(page).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/admin_partials.html", "templates/"+page)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", page, err)
 			}

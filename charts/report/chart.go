@@ -47,6 +47,7 @@ const (
 	maxHeight    = 1800
 	rowHeight    = 56  // pixels per row of a bar chart or heatmap
 	rowsOverhead = 260 // title, legend, axis and source
+	heightStep   = 300 // taller charts grow in steps of this
 	maxTreeRows  = 25  // rows of a heatmap or response chart before it keeps to one level
 )
 
@@ -68,8 +69,8 @@ type Chart struct {
 // (0: the default height).
 func newChart[D any](kind Kind, title string, rows int, data D, build func(D) (*charts.Figure, error), table [][]string) *Chart {
 	h := figureHeight
-	if rows > 0 {
-		h = max(figureHeight, min(maxHeight, rowsOverhead+rows*rowHeight))
+	if rows > 0 { // in steps, so that charts' pool of page images is reused
+		h = max(figureHeight, min(maxHeight, (rowsOverhead+rows*rowHeight+heightStep-1)/heightStep*heightStep))
 	}
 	return &Chart{Kind: kind, Title: title, Width: figureWidth, Height: h, data: data,
 		figure: func() (*charts.Figure, error) { return build(data) }, table: table}

@@ -46,7 +46,7 @@ a { color: #005a8c; }
 <dt>{{.W.generated}}</dt><dd>{{.Created}}</dd>
 <dt>{{.W.threshold}}</dt><dd>k = {{.K}}</dd>
 <dt>{{.W.response}}</dt><dd>{{.Response}}</dd>
-<dt>{{.W.figures}}</dt><dd>{{.Figures}} · <a href="{{.PDF}}">PDF</a></dd>
+<dt>{{.W.figures}}</dt><dd>{{.Figures}}{{if .PDF}} · <a href="{{.PDF}}">PDF</a>{{end}}</dd>
 </dl>
 <p>{{.Anonymity}}</p>
 </header>

@@ -186,6 +186,10 @@ type Config struct {
 	Lang    string // "da" (when empty) or "en"
 	Format  string // the figures' format: "png" (when empty), "svg" or "pdf"
 	Workers int    // figures rendered at once; GOMAXPROCS when zero
+	// NoPDF leaves the PDF out. fpdf holds the whole PDF in memory while
+	// it assembles it (about three times its size, some 170 kB a page);
+	// without it, memory stays flat however many units a report covers.
+	NoPDF bool
 	// OnFile, when set, is called with each file's name as soon as the
 	// file is complete, one call at a time (the ZIP download streams them).
 	OnFile func(name string) error
@@ -204,7 +208,7 @@ type Report struct {
 	Threshold    int
 	ResponseRate string // the top unit's answered/invited (rate), or that it is hidden
 	Pages        []Page
-	PDF          string // the file name of the whole report as one PDF
+	PDF          string // the file name of the whole report as one PDF; "" with NoPDF
 
 	b        *Builder
 	sc       scope
@@ -352,5 +356,7 @@ func (r *Report) plan(top int) {
 			p.Figure = p.Base + "." + r.Format
 		}
 	}
-	r.PDF = fmt.Sprintf("%s-%s-%s.pdf", w.report, Slug(r.TopName), Slug(r.Round.Name))
+	if !r.NoPDF {
+		r.PDF = fmt.Sprintf("%s-%s-%s.pdf", w.report, Slug(r.TopName), Slug(r.Round.Name))
+	}
 }

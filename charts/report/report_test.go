@@ -179,6 +179,23 @@ func TestReportEnglishSVG(t *testing.T) {
 	}
 }
 
+func TestReportNoPDF(t *testing.T) {
+	t.Parallel()
+	b, f := newBuilder(t)
+	var progress []int
+	cfg := report.Config{RoundID: f.Round, Unit: reporttest.South, NoPDF: true, Progress: func(done, total int) { progress = append(progress, done, total) }}
+	r, dir, files := write(t, b, cfg)
+	if r.PDF != "" || slices.ContainsFunc(files, func(n string) bool { return strings.HasSuffix(n, ".pdf") }) {
+		t.Errorf("got PDF %q in %v, want none", r.PDF, files)
+	}
+	if html := read(t, dir, "index.html"); strings.Contains(html, ".pdf") {
+		t.Error("index.html links a PDF that was not written")
+	}
+	if want := []int{1, 6, 2, 6, 3, 6, 4, 6, 5, 6, 6, 6}; !slices.Equal(progress, want) {
+		t.Errorf("got progress %v, want %v", progress, want)
+	}
+}
+
 func TestPlanErrors(t *testing.T) {
 	t.Parallel()
 	b, f := newBuilder(t)

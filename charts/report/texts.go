@@ -18,7 +18,6 @@ type words struct {
 	index       string          // the social-capital index as a series and a row
 	report      string          // the report's name ("rapport") in file names
 	reportTitle string
-	unit        string
 	round       string
 	period      string
 	generated   string
@@ -32,7 +31,6 @@ type words struct {
 	tooFew      string // notice of a unit whose result is suppressed: unit, k
 	complement  string // the same, hidden to protect another group
 	notClosed   string
-	predecessor string // a trend that continues closed units: their codes
 	notShown    string // response rate when its counts are hidden
 	months      [12]string
 }
@@ -65,7 +63,6 @@ var wordsDA = words{
 	index:       "Social kapital-indeks",
 	report:      "rapport",
 	reportTitle: "Rapport til MED-udvalget",
-	unit:        "Enhed",
 	round:       "Måling",
 	period:      "Periode",
 	generated:   "Dannet",
@@ -79,7 +76,6 @@ var wordsDA = words{
 	tooFew:      "Der er for få svar fra %s i denne måling til at vise resultater (færre end k = %d). Svarene indgår i resultaterne for enhederne over den.",
 	complement:  "Resultaterne for %s vises ikke i denne måling: ellers kunne man regne sig frem til en gruppe med færre end k = %d svar. Svarene indgår i resultaterne for enhederne over den.",
 	notClosed:   "målingen er ikke afsluttet",
-	predecessor: "Målinger før omorganiseringen er vist for de nedlagte enheder, som enheden afløste: %s.",
 	notShown:    "skjult",
 	months:      [12]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"},
 }
@@ -112,7 +108,6 @@ var wordsEN = words{
 	index:       "Social capital index",
 	report:      "report",
 	reportTitle: "Report to the MED committee",
-	unit:        "Unit",
 	round:       "Round",
 	period:      "Period",
 	generated:   "Generated",
@@ -126,7 +121,6 @@ var wordsEN = words{
 	tooFew:      "There are too few responses from %s in this round to show results (fewer than k = %d). Its answers count in the results of the units above it.",
 	complement:  "The results of %s are not shown in this round: otherwise a group of fewer than k = %d responses could be worked out. Its answers count in the results of the units above it.",
 	notClosed:   "the round is not closed",
-	predecessor: "Rounds before the reorganisation show the closed units this unit succeeded: %s.",
 	notShown:    "hidden",
 	months:      [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 }

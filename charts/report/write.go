@@ -19,7 +19,7 @@ import (
 
 // Write renders the report into dir, creating it if needed: every figure
 // in the configured format with the CSV behind it, index.html and the
-// PDF. Units are drawn by Workers goroutines at once, each writing its
+// PDF (unless NoPDF). Units are drawn by Workers goroutines at once, each writing its
 // files as it finishes them, so memory holds a few figures whatever the
 // report's size; the PDF is assembled from the PNG files at the end (kept
 // in a temporary folder when the figures are SVG or PDF).
@@ -28,7 +28,7 @@ func (r *Report) Write(ctx context.Context, dir string) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	pngDir := dir
-	if r.Format != "png" {
+	if r.Format != "png" && r.PDF != "" {
 		tmp, err := os.MkdirTemp("", "tillid-report-*")
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
@@ -56,6 +56,9 @@ func (r *Report) Write(ctx context.Context, dir string) error {
 	}
 	if err := out.done("index.html"); err != nil {
 		return err
+	}
+	if r.PDF == "" {
+		return nil
 	}
 	if err := writeFile(filepath.Join(dir, r.PDF), r.writePDF); err != nil {
 		return err
@@ -152,14 +155,16 @@ func (r *Report) writeUnit(ctx context.Context, pu planUnit, dir, pngDir string,
 // writePage writes a page's figure, its PNG for the PDF and its CSV.
 func (r *Report) writePage(p *Page, c *Chart, dir, pngDir string) error {
 	p.Width, p.Height = c.Width, c.Height
-	p.PNG = filepath.Join(pngDir, p.Base+".png")
+	if r.PDF != "" {
+		p.PNG = filepath.Join(pngDir, p.Base+".png")
+	}
 	render := func(format string) func(io.Writer) error {
 		return func(w io.Writer) error { return c.Render(w, format) }
 	}
 	if err := writeFile(filepath.Join(dir, p.Figure), render(r.Format)); err != nil {
 		return err
 	}
-	if r.Format != "png" {
+	if r.Format != "png" && r.PDF != "" {
 		if err := writeFile(p.PNG, render("png")); err != nil {
 			return err
 		}

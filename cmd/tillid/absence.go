@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -65,21 +64,4 @@ func runImportAbsence(ctx context.Context, m *Main, args []string) error {
 			c.Row.Category, c.Old.AbsenceDays, c.Old.PossibleDays, c.Row.AbsenceDays, c.Row.PossibleDays)
 	}
 	return nil
-}
-
-// parseInterspersed parses fs's flags wherever they stand among args
-// ("FILE --dry-run" as well as "--dry-run FILE") and returns the
-// positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

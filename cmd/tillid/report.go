@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -28,6 +29,7 @@ func (m *Main) parseReportFlags(name, usage string, args []string, extra func(*f
 	fs.StringVar(&cfg.Lang, "lang", "da", "language of the labels: da or en")
 	fs.StringVar(&cfg.Format, "format", "png", "format of the figures: png, svg or pdf (the report PDF embeds PNGs)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "figures drawn at once (default GOMAXPROCS)")
+	pdf := fs.Bool("pdf", true, "also write the whole report as one PDF (held in memory while it is assembled)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -38,6 +40,7 @@ func (m *Main) parseReportFlags(name, usage string, args []string, extra func(*f
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	cfg.NoPDF = !*pdf
 	if cfg.RoundID <= 0 || cfg.Unit == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return nil, fmt.Errorf("%s: want --round R and --unit CODE", name)
@@ -82,8 +85,11 @@ func (m *Main) runExportReport(ctx context.Context, args []string) error {
 	if err := r.Write(ctx, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "wrote %d figures of %s (%s) to %s in %s: open index.html or %s\n",
-		len(r.Pages), r.TopName, r.Round.Name, out, time.Since(start).Round(time.Millisecond), r.PDF)
+	fmt.Fprintf(m.Stdout, "wrote %d figures of %s (%s) to %s in %s: open index.html", len(r.Pages), r.TopName, r.Round.Name, out, time.Since(start).Round(time.Millisecond))
+	if r.PDF != "" {
+		fmt.Fprintf(m.Stdout, " or %s", r.PDF)
+	}
+	fmt.Fprintln(m.Stdout)
 	return nil
 }
 
@@ -120,9 +126,10 @@ func (m *Main) runBenchReport(ctx context.Context, args []string) error {
 			return err
 		}
 		times[i] = res.total
-		fmt.Fprintf(m.Stdout, "GOMAXPROCS=%d: %d figures of %d units in %s (plan %s, %.1f ms per figure, %.1f figures/s); peak heap %.0f MB, peak RSS %s\n",
+		fmt.Fprintf(m.Stdout, "GOMAXPROCS=%d: %d figures of %d units in %s (plan %s, %.1f ms per figure, %.1f figures/s, CPU %s); peak heap %.0f MB, peak RSS %s\n",
 			procs, res.pages, res.units, res.total.Round(time.Millisecond), res.plan.Round(time.Millisecond),
-			float64(res.total.Microseconds())/1000/float64(res.pages), float64(res.pages)/res.total.Seconds(), float64(res.heap)/(1<<20), res.rss)
+			float64(res.total.Microseconds())/1000/float64(res.pages), float64(res.pages)/res.total.Seconds(), res.cpu.Round(time.Millisecond),
+			float64(res.heap)/(1<<20), res.rss)
 	}
 	fmt.Fprintf(m.Stdout, "speed-up on %d cores: %.2f×\n", cores, float64(times[0])/float64(times[1]))
 	return nil
@@ -132,8 +139,9 @@ func (m *Main) runBenchReport(ctx context.Context, args []string) error {
 type reportRun struct {
 	pages, units int
 	plan, total  time.Duration
-	heap         uint64 // peak live heap, sampled
-	rss          string // peak resident memory (VmHWM)
+	cpu          time.Duration // user and system CPU time of the process
+	heap         uint64        // peak live heap, sampled
+	rss          string        // peak resident memory (VmHWM)
 }
 
 // measureReport plans and writes the report into a temporary folder,
@@ -147,6 +155,7 @@ func measureReport(ctx context.Context, b *report.Builder, cfg report.Config) (r
 	runtime.GC()
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset VmHWM (Linux); ignored elsewhere
 	stop, peak := sampleHeap()
+	cpu := cpuTime()
 	start := time.Now()
 	r, err := b.Plan(ctx, cfg)
 	if err != nil {
@@ -155,7 +164,7 @@ func measureReport(ctx context.Context, b *report.Builder, cfg report.Config) (r
 	}
 	planned := time.Since(start)
 	err = r.Write(ctx, dir)
-	res := reportRun{pages: len(r.Pages), plan: planned, total: time.Since(start), rss: peakMemory()}
+	res := reportRun{pages: len(r.Pages), plan: planned, total: time.Since(start), cpu: cpuTime() - cpu, rss: peakMemory()}
 	stop()
 	res.heap = *peak
 	for i, p := range r.Pages {
@@ -187,4 +196,13 @@ func sampleHeap() (stop func(), peak *uint64) {
 		}
 	})
 	return func() { close(done); wg.Wait() }, peak
+}
+
+// cpuTime returns the user and system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -108,8 +108,10 @@ func runRoundMove(ctx context.Context, m *Main, action string, args []string) er
 	}
 	if action == "open" {
 		err = m.Store.OpenRound(ctx, id)
-	} else {
-		err = m.Store.CloseRound(ctx, id)
+	} else if err = m.Store.CloseRound(ctx, id); err == nil {
+		// A closed round never changes: compute and keep its results now,
+		// so no page view has to read the raw answers.
+		err = m.Metrics.ComputeRound(ctx, id)
 	}
 	if err != nil {
 		return err

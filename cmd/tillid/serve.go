@@ -13,6 +13,7 @@ import (
 	"github.com/tillid/tillid/survey"
 	"github.com/tillid/tillid/web"
 	"github.com/tillid/tillid/web/auth"
+	"github.com/tillid/tillid/web/mail"
 )
 
 // shutdownGrace is how long serve waits for requests in flight on SIGINT/SIGTERM.
@@ -29,6 +30,14 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	demo := fs.Bool("demo", false, "fill an empty database with the demo municipality before serving")
 	idle := fs.Duration("session-idle", envDuration("TILLID_SESSION_IDLE", auth.DefaultIdleTimeout), "staff sessions end after this long without a request (env TILLID_SESSION_IDLE)")
 	absolute := fs.Duration("session-max", envDuration("TILLID_SESSION_MAX", auth.DefaultAbsoluteTimeout), "staff sessions end this long after sign-in (env TILLID_SESSION_MAX)")
+	var smtp mail.Config
+	fs.StringVar(&smtp.Host, "smtp-host", envOr("TILLID_SMTP_HOST", ""), "SMTP server for invitations and reminders; empty disables e-mail (env TILLID_SMTP_HOST)")
+	fs.IntVar(&smtp.Port, "smtp-port", envInt("TILLID_SMTP_PORT", 587), "SMTP port (env TILLID_SMTP_PORT)")
+	fs.StringVar(&smtp.Username, "smtp-user", envOr("TILLID_SMTP_USER", ""), "SMTP user name; empty sends without AUTH (env TILLID_SMTP_USER)")
+	smtp.Password = os.Getenv("TILLID_SMTP_PASSWORD") // a secret: environment only
+	fs.StringVar(&smtp.From, "smtp-from", envOr("TILLID_SMTP_FROM", ""), "sender of invitations, e.g. \"Søby Kommune HR <hr@soeby.dk>\" (env TILLID_SMTP_FROM)")
+	fs.StringVar(&smtp.Contact, "smtp-contact", envOr("TILLID_SMTP_CONTACT", ""), "whom employees ask about the survey, written in every mail; default the sender (env TILLID_SMTP_CONTACT)")
+	tlsPolicy := fs.String("smtp-tls", envOr("TILLID_SMTP_TLS", "mandatory"), "STARTTLS policy: mandatory, opportunistic or none (env TILLID_SMTP_TLS)")
 	var oidc auth.OIDCConfig
 	fs.StringVar(&oidc.IssuerURL, "oidc-issuer", envOr("TILLID_OIDC_ISSUER", ""), "OpenID Connect issuer URL of the municipality's identity provider; empty disables OIDC sign-in (env TILLID_OIDC_ISSUER)")
 	fs.StringVar(&oidc.ClientID, "oidc-client-id", envOr("TILLID_OIDC_CLIENT_ID", ""), "OIDC client id (env TILLID_OIDC_CLIENT_ID)")
@@ -42,6 +51,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if smtp.TLS, err = mail.ParseTLSPolicy(*tlsPolicy); err != nil {
+		return fmt.Errorf("serve: --smtp-tls: %w", err)
 	}
 	if err := m.openStore(ctx); err != nil {
 		return err
@@ -64,7 +77,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 	}
 	cfg := web.Config{BaseURL: *baseURL, APIOpen: *apiOpen, TrustedProxies: splitList(*proxies),
-		IdleTimeout: *idle, AbsoluteTimeout: *absolute}
+		IdleTimeout: *idle, AbsoluteTimeout: *absolute, Mail: smtp}
 	if oidc.IssuerURL != "" {
 		if oidc.RoleMap, err = auth.ParseRoleMap(*roleMap); err != nil {
 			ln.Close()
@@ -102,6 +115,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
+	// Mail jobs started by requests go on after the response: let them finish.
+	srv.WaitMail()
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

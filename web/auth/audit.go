@@ -31,6 +31,8 @@ type AuditFilter struct {
 	Since, Until time.Time
 	// Limit caps the entries returned (default and maximum 1000).
 	Limit int
+	// Offset skips that many matching entries first (pagination).
+	Offset int
 }
 
 // maxAuditRows caps one FindAudit answer.
@@ -78,8 +80,8 @@ func (s *Store) FindAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	if limit <= 0 || limit > maxAuditRows {
 		limit = maxAuditRows
 	}
-	q += " ORDER BY a.at DESC, a.id DESC LIMIT ?"
-	args = append(args, limit)
+	q += " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?"
+	args = append(args, limit, max(f.Offset, 0))
 	var es []AuditEntry
 	if err := s.db.SelectContext(ctx, &es, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("auth: find audit: %w", err)

@@ -488,6 +488,15 @@ func TestAudit(t *testing.T) {
 			t.Errorf("got %+v, want only the export", es)
 		}
 	})
+	t.Run("Offset", func(t *testing.T) {
+		es, err := s.FindAudit(ctx, AuditFilter{Limit: 1, Offset: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != 1 || es[0].Action != "results.view" {
+			t.Errorf("got %+v, want only the older results.view", es)
+		}
+	})
 }
 
 func TestCanSeeUnit(t *testing.T) {
