@@ -42,6 +42,9 @@ const (
 	ReasonComplementary Reason = "complementary"
 	// ReasonRoundOpen: the round is not closed yet, so it has no results.
 	ReasonRoundOpen Reason = "round_open"
+	// ReasonDeleted: the raw answers behind it (a round's comments) were
+	// deleted by retention; the kept results remain.
+	ReasonDeleted Reason = "deleted"
 )
 
 // Cell is the anonymity status every published group carries: whether it

@@ -520,8 +520,14 @@ func (s *Store) ComputeRound(ctx context.Context, roundID int64) error {
 
 // ForgetRound drops a round's kept results; the next read computes them
 // again from the raw answers (after a change to the scoring rules, or to
-// time a computation from scratch).
+// time a computation from scratch). A round whose raw answers retention
+// deleted is survey.ErrConflict: its kept results are all that is left.
 func (s *Store) ForgetRound(ctx context.Context, roundID int64) error {
+	if ret, err := s.survey.FindRoundRetention(ctx, roundID); err != nil {
+		return fmt.Errorf("metrics: forget round %d: %w", roundID, err)
+	} else if !ret.AnswersDeletedOn.IsZero() {
+		return fmt.Errorf("metrics: forget round %d: its raw answers were deleted on %s by retention: %w", roundID, ret.AnswersDeletedOn, survey.ErrConflict)
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("metrics: forget round %d: %w", roundID, err)
@@ -864,6 +870,11 @@ func (s *Store) UnitResult(ctx context.Context, roundID int64, unitCode string) 
 func (s *Store) comments(ctx context.Context, round RoundInfo, sch *scheme, rt *roundTree, i int, respondents Cell) (Comments, error) {
 	if !commentsAllowed(respondents) {
 		return Comments{Suppressed: true, Reason: respondents.Reason}, nil
+	}
+	if ret, err := s.survey.FindRoundRetention(ctx, round.ID); err != nil {
+		return Comments{}, fmt.Errorf("metrics: comments: %w", err)
+	} else if !ret.AnswersDeletedOn.IsZero() {
+		return Comments{Suppressed: true, Reason: ReasonDeleted}, nil
 	}
 	units := []int64{}
 	stack := []int{i}

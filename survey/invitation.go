@@ -237,7 +237,8 @@ func (s *Store) FindInvitationBySecret(ctx context.Context, secret string) (Invi
 }
 
 // InvitationCounts returns, per unit id of the round, how many
-// invitations were issued and how many used.
+// invitations were issued and how many used, including those retention
+// deleted (their counts are kept in invitation_counts, retention.go).
 func (s *Store) InvitationCounts(ctx context.Context, roundID int64) (map[int64]InviteCount, error) {
 	var rows []struct {
 		UnitID  int64 `db:"unit_id"`
@@ -246,13 +247,15 @@ func (s *Store) InvitationCounts(ctx context.Context, roundID int64) (map[int64]
 	}
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`
 		SELECT unit_id, COUNT(*) AS invited, SUM(CASE WHEN used = TRUE THEN 1 ELSE 0 END) AS used
-		FROM invitations WHERE round_id = ? GROUP BY unit_id`), roundID)
+		FROM invitations WHERE round_id = ? GROUP BY unit_id
+		UNION ALL SELECT unit_id, invited, used FROM invitation_counts WHERE round_id = ?`), roundID, roundID)
 	if err != nil {
 		return nil, fmt.Errorf("survey: invitation counts: %w", err)
 	}
 	counts := make(map[int64]InviteCount, len(rows))
 	for _, r := range rows {
-		counts[r.UnitID] = InviteCount{Invited: r.Invited, Used: r.Used}
+		c := counts[r.UnitID]
+		counts[r.UnitID] = InviteCount{Invited: c.Invited + r.Invited, Used: c.Used + r.Used}
 	}
 	return counts, nil
 }

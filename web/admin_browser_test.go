@@ -21,7 +21,7 @@ import (
 // fields empty, so the error summary takes the focus) and checks the
 // organisation page on a 320 px phone screen.
 func TestBrowserAdmin(t *testing.T) {
-	chromium, axe := browserDeps(t)
+	b := newBrowser(t, 1024, 800, 60*time.Second)
 	f := webtest.New(t, 0)
 	srv, _ := f.Server(t)
 	ts := httptest.NewServer(srv)
@@ -36,21 +36,7 @@ func TestBrowserAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1024, 800),
-	)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	b := &browser{t: t, ctx: bctx, axe: string(axe)}
-	if _, err := chromedp.Call(bctx, network.SetCookie, network.SetCookieParams{Name: "tillid_session", Value: token, URL: ts.URL}); err != nil {
+	if _, err := chromedp.Call(b.ctx, network.SetCookie, network.SetCookieParams{Name: "tillid_session", Value: token, URL: ts.URL}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -171,6 +171,9 @@ func hrOnly(path string, status int) routeAccess {
 // it, not KULTUR) or things that exist for no one (404).
 var routeTable = map[string][]routeAccess{
 	"GET /healthz":             {all("/healthz", 200)},
+	"GET /readyz":              {all("/readyz", 200)},
+	"GET /privatliv":           {all("/privatliv", 200)},
+	"GET /tilgaengelighed":     {all("/tilgaengelighed", 200)},
 	"GET /static/*filepath":    {all("/static/tillid.css", 200)},
 	"HEAD /static/*filepath":   {all("/static/tillid.css", 200)},
 	"GET /s/:secret":           {all("/s/UKENDT-KODE", 404)},

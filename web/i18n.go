@@ -30,7 +30,7 @@ type catalog map[string]string
 // one message set per area of the app (the form and sign-in here, the HR
 // pages in their own files). A test checks that both languages have the
 // same keys and that every key a template uses exists.
-var catalogs = mergeCatalogs(coreMessages, adminMessages, resultsMessages, plansMessages, roundsMessages)
+var catalogs = mergeCatalogs(coreMessages, adminMessages, resultsMessages, plansMessages, roundsMessages, opsMessages)
 
 // mergeCatalogs joins message sets; a key defined twice is a programming
 // error and panics at start-up.

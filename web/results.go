@@ -761,7 +761,9 @@ func newResultsUnitPage(lang string, ur *metrics.UnitResult, rr *metrics.RoundRe
 			p.APVChart = resultsChart{resultsChartSrc(ur.Round.ID, ur.Unit.Code, "apv", lang), tprintf(lang, "results.alt.apv", ur.Unit.Name)}
 		}
 	}
-	if ur.Comments.Suppressed {
+	if ur.Comments.Reason == metrics.ReasonDeleted {
+		p.CommentsHidden = translate(lang, "ops.comments.deleted")
+	} else if ur.Comments.Suppressed {
 		p.CommentsHidden = tprintf(lang, "results.comments.hidden", ur.Round.Threshold)
 	}
 	for _, g := range ur.Comments.Items {

@@ -14,6 +14,13 @@ func (s *Server) routes() error {
 	r := s.router
 
 	r.GET("/healthz", s.handleHealthz)
+	// Operations and the public statements (ops.go, privacy.go).
+	r.GET("/readyz", s.handleReadyz)
+	if s.ops != nil && !s.Config.MetricsSeparate {
+		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+	}
+	r.GET("/privatliv", s.handlePrivacy)
+	r.GET("/tilgaengelighed", s.handleAccessibility)
 
 	// The employee's form (survey.go), every POST behind CSRF protection.
 	r.StaticFS("/static", staticFiles())

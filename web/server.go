@@ -38,6 +38,13 @@ type Config struct {
 	// Mail is the SMTP server invitations and reminders are sent through
 	// (admin_invitations.go); an empty Host disables e-mail.
 	Mail mail.Config
+	// Metrics collects Prometheus metrics (ops.go), served at /metrics
+	// unless MetricsSeparate: then the caller serves MetricsHandler on a
+	// listener of its own.
+	Metrics, MetricsSeparate bool
+	// Privacy is what the privacy notice and the accessibility statement
+	// say about the municipality (privacy.go).
+	Privacy Privacy
 }
 
 // Server is the HTTP side of tillid: the stores, the templates, the
@@ -56,6 +63,8 @@ type Server struct {
 	guard      *limiter   // guessing of invitation codes (limit.go)
 	mailJobs   *mail.Jobs // background sends of invitations (admin_invitations.go)
 	blankForms sync.Map   // blankKey → *blankForm, rendered once (formcache.go)
+
+	ops *opsMetrics // Prometheus metrics, nil unless Config.Metrics (ops.go)
 }
 
 // NewServer builds the server and its routes.
@@ -77,6 +86,10 @@ func NewServer(cfg Config, ss *survey.Store, ms *metrics.Store, logger *slog.Log
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
 	s.router.Use(s.recoverer(), s.logRequests(), securityHeaders())
+	if cfg.Metrics {
+		s.ops = newOpsMetrics(s)
+		s.router.Use(s.ops.instrument())
+	}
 	if err := s.routes(); err != nil {
 		return nil, err
 	}

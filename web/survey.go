@@ -119,7 +119,8 @@ func parseAnswers(form url.Values, q *survey.Questionnaire) answers {
 	for _, it := range q.Items {
 		raw := strings.TrimSpace(form.Get(answerField(it.Key)))
 		if it.Type == survey.Text {
-			raw = capText(strings.ToValidUTF8(raw, ""), survey.MaxCommentLen)
+			// Trimmed again: dropping invalid bytes can uncover space (FuzzParseAnswers).
+			raw = capText(strings.TrimSpace(strings.ToValidUTF8(raw, "")), survey.MaxCommentLen)
 		}
 		a.values[it.Key] = raw
 		switch {
@@ -308,6 +309,7 @@ func (s *Server) handleSurveySubmit(c *gin.Context) {
 	secret := c.Param("secret")
 	inv, r, ok := s.invitationFor(c, lang, secret)
 	if !ok {
+		s.countRefused(inv)
 		return
 	}
 	ctx := c.Request.Context()
@@ -333,6 +335,7 @@ func (s *Server) handleSurveySubmit(c *gin.Context) {
 	}
 	a.sub.InvitationID, a.sub.Lang = inv.ID, lang
 	err = s.Survey.SubmitResponse(ctx, a.sub)
+	s.countSubmission(err)
 	switch {
 	case errors.Is(err, survey.ErrAlreadyAnswered):
 		s.alreadyAnswered(c, lang)

@@ -45,7 +45,9 @@ var pageNames = []string{pageForm, pageKode, pageMessage, pageLogin, pageAccount
 	// The action plan (plans.go)
 	pagePlans, pagePlanUnit,
 	// Rounds and invitations (admin_rounds.go, admin_invitations.go)
-	pageAdminRounds, pageAdminRoundNew, pageAdminRound, pageAdminRoundClose, pageAdminInvitations, pageAdminInvitationsPreview}
+	pageAdminRounds, pageAdminRoundNew, pageAdminRound, pageAdminRoundClose, pageAdminInvitations, pageAdminInvitationsPreview,
+	// The privacy notice and the accessibility statement (privacy.go)
+	pagePrivacy, pageAccessibility}
 
 // templates holds one parsed template set per page and language: the
 // language is bound into the t and tf funcs at start-up, so rendering

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/tillid/tillid/survey"
 	"github.com/tillid/tillid/survey/demo"
+	"github.com/tillid/tillid/web/auth"
 )
 
 // runDemo fills the database with a fictional municipality (tillid demo):
@@ -39,7 +43,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	printDemo(m.Stdout, res, *baseURL)
-	return nil
+	return m.demoAccounts(ctx)
 }
 
 // demoIfEmpty fills an empty database with the default demo municipality
@@ -60,7 +64,49 @@ func (m *Main) demoIfEmpty(ctx context.Context, baseURL string) error {
 	m.Logger.Info("demo: municipality added", "name", res.Municipality, "units", res.Units, "responses", res.Responses, "elapsed", res.Elapsed.Round(time.Millisecond))
 	// The links go to the terminal only, never to the log: they are secrets.
 	printDemo(m.Stdout, res, baseURL)
+	return m.demoAccounts(ctx)
+}
+
+// demoManagerUnit is the unit the demo's manager leads: an institution
+// with teams below it.
+const demoManagerUnit = "20100"
+
+// demoAccounts creates one staff account per role for the demo, all with
+// one random password, and prints them: HR sees everything, the
+// committee reads everything, the manager leads demoManagerUnit.
+func (m *Main) demoAccounts(ctx context.Context) error {
+	unit, err := m.Store.FindUnitByCode(ctx, demoManagerUnit)
+	if err != nil {
+		return fmt.Errorf("demo: accounts: %w", err)
+	}
+	b := make([]byte, 9)
+	rand.Read(b)
+	password := "demo-" + base64.RawURLEncoding.EncodeToString(b)
+	st := auth.NewStore(m.DB)
+	users := []auth.User{
+		{Email: "hr@demo.invalid", Name: "Hanne HR (demo)", Role: auth.RoleAdministrator},
+		{Email: "udvalg@demo.invalid", Name: "Ulrik Udvalg (demo)", Role: auth.RoleCommittee},
+		{Email: "leder@demo.invalid", Name: "Lene Leder (demo)", Role: auth.RoleManager, UnitIDs: []int64{unit.ID}},
+	}
+	fmt.Fprintln(m.Stdout, "\nLog ind som / sign in as (password "+password+"):")
+	for i := range users {
+		if err := st.CreateUser(ctx, &users[i], password); err != nil {
+			return fmt.Errorf("demo: accounts: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "  %-22s %s\n", users[i].Email, demoRole(users[i].Role, unit))
+	}
 	return nil
+}
+
+// demoRole says in both languages what a demo account may do.
+func demoRole(r auth.Role, unit survey.Unit) string {
+	switch r {
+	case auth.RoleAdministrator:
+		return "HR / administrator"
+	case auth.RoleCommittee:
+		return "Hovedudvalget / committee"
+	}
+	return "leder af / manager of " + unit.Code + " " + unit.Name
 }
 
 // printDemo tells what the demo made and how to answer its open round.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tillid/tillid/survey/surveytest"
+	"github.com/tillid/tillid/web/auth"
 )
 
 // TestDemo fills an empty database, refuses to fill it again without
@@ -28,6 +29,23 @@ func TestDemo(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "http://demo.test/kode") || !strings.Contains(out.String(), "Søby Kommune") {
 			t.Errorf("got %q, want the municipality and where to type a code", out.String())
+		}
+		// The printed accounts sign in with the printed password.
+		_, rest, ok := strings.Cut(out.String(), "(password ")
+		password, _, _ := strings.Cut(rest, ")")
+		if !ok || password == "" {
+			t.Fatalf("got %q, want a printed demo password", out.String())
+		}
+		st := auth.NewStore(m.DB)
+		for email, role := range map[string]auth.Role{"hr@demo.invalid": auth.RoleAdministrator, "udvalg@demo.invalid": auth.RoleCommittee, "leder@demo.invalid": auth.RoleManager} {
+			u, err := st.Login(ctx, email, password, "127.0.0.1")
+			if err != nil {
+				t.Errorf("login %s: %v", email, err)
+				continue
+			}
+			if u.Role != role {
+				t.Errorf("%s: got role %s, want %s", email, u.Role, role)
+			}
 		}
 	})
 

@@ -30,7 +30,10 @@ Usage: tillid COMMAND [flags] [args]
 
 Commands:
   serve                       run the web app (--addr, --demo, --api-open)
-  migrate status|up|down      show or change the database schema version
+  migrate status|up|down      show or change the database schema version (down needs --allow-down)
+  backup --out FILE           copy the SQLite database while the server runs
+  restore --from FILE         put a backup in place of the SQLite database (--force replaces it)
+  retention --dry-run|--apply show or delete raw data past its retention period
   demo                        fill the database with a fictional municipality
   questionnaire validate|import|default FILE
   import units|absence FILE   import the organisation tree or sickness absence (CSV/XLSX)
@@ -101,6 +104,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runMigrate(ctx, rest)
 	case "demo":
 		return m.runDemo(ctx, rest)
+	case "backup":
+		return m.runBackup(ctx, rest)
+	case "restore":
+		return m.runRestore(ctx, rest)
+	case "retention":
+		return m.runRetention(ctx, rest)
 	case "questionnaire":
 		return runQuestionnaire(ctx, m, rest)
 	case "import":

@@ -11,11 +11,13 @@ import (
 // runMigrate shows or changes the schema version: status, up or down.
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	fs := m.flagSet("migrate")
-	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: tillid migrate status|up|down [--db DSN]") }
-	if err := fs.Parse(args); err != nil {
+	allowDown := fs.Bool("allow-down", false, "let down roll back the latest migration; it can drop data, so production databases only go forward")
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: tillid migrate status|up|down [--allow-down] [--db DSN]") }
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return fmt.Errorf("migrate: want one of status, up, down")
 	}
@@ -23,7 +25,7 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	dialect := survey.Dialect(m.DB)
-	switch fs.Arg(0) {
+	switch pos[0] {
 	case "status":
 		return migrations.Status(ctx, m.DB.DB, dialect, m.Stdout)
 	case "up":
@@ -31,11 +33,14 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 			return err
 		}
 	case "down":
+		if !*allowDown {
+			return fmt.Errorf("migrate down: refused: migrations go forward only in production; restore a backup instead, or pass --allow-down on a test database")
+		}
 		if err := migrations.Down(ctx, m.DB.DB, dialect); err != nil {
 			return err
 		}
 	default:
-		return fmt.Errorf("migrate: unknown action %q: want status, up or down", fs.Arg(0))
+		return fmt.Errorf("migrate: unknown action %q: want status, up or down", pos[0])
 	}
 	return migrations.Status(ctx, m.DB.DB, dialect, m.Stdout)
 }

@@ -46,6 +46,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&oidc.RolesClaim, "oidc-roles-claim", envOr("TILLID_OIDC_ROLES_CLAIM", "groups"), "ID-token claim holding the user's groups or roles (env TILLID_OIDC_ROLES_CLAIM)")
 	roleMap := fs.String("oidc-role-map", envOr("TILLID_OIDC_ROLE_MAP", ""), "claim values to tillid roles, e.g. tillid-hr=administrator,med-hu=committee,ledere=manager (env TILLID_OIDC_ROLE_MAP)")
 	fs.StringVar(&oidc.UnitsClaim, "oidc-units-claim", envOr("TILLID_OIDC_UNITS_CLAIM", ""), "ID-token claim holding a manager's unit codes (env TILLID_OIDC_UNITS_CLAIM)")
+	retention := retentionFlags(fs)
+	var privacy web.Privacy
+	fs.StringVar(&privacy.Controller, "controller", envOr("TILLID_CONTROLLER", ""), "the data controller named in the privacy notice, e.g. \"Søby Kommune, Rådhuspladsen 1, 9999 Søby\" (env TILLID_CONTROLLER)")
+	fs.StringVar(&privacy.DPOEmail, "dpo-email", envOr("TILLID_DPO_EMAIL", ""), "the data protection officer's e-mail address, in the privacy notice (env TILLID_DPO_EMAIL)")
+	fs.StringVar(&privacy.AccessibilityContact, "accessibility-contact", envOr("TILLID_ACCESSIBILITY_CONTACT", ""), "where accessibility problems are reported (an e-mail address and a phone number), in the accessibility statement (env TILLID_ACCESSIBILITY_CONTACT)")
+	metricsOn := fs.Bool("metrics", envOr("TILLID_METRICS", "") == "true", "serve Prometheus metrics at /metrics (env TILLID_METRICS=true)")
+	metricsAddr := fs.String("metrics-addr", envOr("TILLID_METRICS_ADDR", ""), "serve the metrics on this address instead, e.g. 127.0.0.1:9090 (recommended; env TILLID_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +62,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	var err error
 	if smtp.TLS, err = mail.ParseTLSPolicy(*tlsPolicy); err != nil {
 		return fmt.Errorf("serve: --smtp-tls: %w", err)
+	}
+	if privacy.Retention, err = retention(); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	if err := m.openStore(ctx); err != nil {
 		return err
@@ -77,7 +87,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		}
 	}
 	cfg := web.Config{BaseURL: *baseURL, APIOpen: *apiOpen, TrustedProxies: splitList(*proxies),
-		IdleTimeout: *idle, AbsoluteTimeout: *absolute, Mail: smtp}
+		IdleTimeout: *idle, AbsoluteTimeout: *absolute, Mail: smtp,
+		Metrics: *metricsOn || *metricsAddr != "", MetricsSeparate: *metricsAddr != "", Privacy: privacy}
 	if oidc.IssuerURL != "" {
 		if oidc.RoleMap, err = auth.ParseRoleMap(*roleMap); err != nil {
 			ln.Close()
@@ -93,6 +104,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
+	if *metricsAddr != "" {
+		stopMetrics, err := m.serveMetrics(*metricsAddr, srv.MetricsHandler())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
+	stopRetention := m.startRetention(ctx, privacy.Retention)
+	defer stopRetention()
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -139,7 +139,7 @@ type org struct {
 }
 
 // buildOrg generates the unit tree and staff of a municipality of the
-// given size with about employees employees.
+// given size, scaled to about its number of employees.
 func buildOrg(sz sizeSpec, rng *rand.Rand) *org {
 	levels := 4
 	if sz.districts {
