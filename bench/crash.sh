@@ -22,7 +22,7 @@ status=0
 
 for dialect in $DIALECTS; do
   log "$dialect: $N invitations, $CLIENTS clients, $KILLS kills"
-  dsn=$(new_db "$dialect" crash)
+  new_db "$dialect" crash; dsn=$DSN
   round=$(prepare_round "$dsn" "$N" "$WORK/links-$dialect.csv")
   start_server "$dsn" "crash-$dialect"
   addr=${SERVER_URL#http://}

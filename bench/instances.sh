@@ -14,7 +14,7 @@ N="${N:-3000}"
 CLIENTS="${CLIENTS:-32}"
 build_tillid
 
-dsn=$(new_db postgres instances)
+new_db postgres instances; dsn=$DSN
 round=$(prepare_round "$dsn" "$N" "$WORK/links.csv")
 start_server "$dsn" a
 pid_a=$SERVER_PID url_a=$SERVER_URL

@@ -36,15 +36,17 @@ build_tillid() {
   fi
 }
 
-# new_db DIALECT NAME: prints the DSN of a fresh database (sqlite|postgres).
+# new_db DIALECT NAME: makes a fresh database (sqlite|postgres) and sets
+# DSN to it; it is dropped on exit. (Not in $(…): the list of databases to
+# drop must be kept by this shell.)
 new_db() {
   case "$1" in
-    sqlite) echo "sqlite:$WORK/$2.db" ;;
+    sqlite) DSN="sqlite:$WORK/$2.db" ;;
     postgres)
       local db="tillid_bench_$$_$2"
       psql -q "$PG_ADMIN" -c "CREATE DATABASE $db" >/dev/null
       PG_DBS+=("$db")
-      echo "${PG_ADMIN%%/postgres\?*}/$db?sslmode=disable"
+      DSN="${PG_ADMIN%%/postgres\?*}/$db?sslmode=disable"
       ;;
     *) echo "unknown dialect $1" >&2; return 1 ;;
   esac

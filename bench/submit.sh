@@ -58,7 +58,7 @@ http_run() {
 
 for dialect in $DIALECTS; do
   log "$dialect: prepare (warm-up round, a bare round, one round per HTTP run; $N submissions each)"
-  dsn=$(new_db "$dialect" main)
+  new_db "$dialect" main; dsn=$DSN
   warm=$(prepare_round "$dsn" 300 "$WORK/warm-$dialect.csv")
   bare=$(prepare_round "$dsn" $((4 * N)) "$WORK/bare-$dialect.csv")
   r16=$(prepare_round "$dsn" "$N" "$WORK/http16-$dialect.csv")

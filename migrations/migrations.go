@@ -7,10 +7,12 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash/crc64"
 	"io"
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed sqlite/*.sql postgres/*.sql
@@ -32,11 +34,36 @@ func NewProvider(db *sql.DB, dialect string) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(d, db, sub)
+	var opts []goose.ProviderOption
+	if dialect == "postgres" {
+		locker, err := schemaLocker(db)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(d, db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// schemaLocker returns a PostgreSQL advisory lock for migrating db's
+// current schema, so that several app instances starting at once migrate
+// one after the other. The lock id is derived from the schema's name:
+// databases that hold several tillid schemas (tests) lock each apart.
+func schemaLocker(db *sql.DB) (lock.SessionLocker, error) {
+	var schema string
+	if err := db.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, fmt.Errorf("migrations: current schema: %w", err)
+	}
+	id := int64(crc64.Checksum([]byte("tillid migrations "+schema), crc64.MakeTable(crc64.ECMA)) >> 1)
+	l, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, fmt.Errorf("migrations: lock: %w", err)
+	}
+	return l, nil
 }
 
 // Up applies every pending migration.

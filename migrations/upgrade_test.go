@@ -235,10 +235,12 @@ func checkRound(t *testing.T, ss *survey.Store, ms *metrics.Store, db *sqlx.DB, 
 			t.Errorf("round %d, root %s: got %+v, want all %d responses shown", r.ID, u.Code, u.Cell, want.Responses)
 		}
 	}
+	shown := 0
 	for _, u := range rr.Units {
 		if u.Suppressed {
 			continue
 		}
+		shown++
 		ur, err := ms.UnitResult(ctx, r.ID, u.Code)
 		if err != nil {
 			t.Fatalf("UnitResult(%d, %s): %v", r.ID, u.Code, err)
@@ -246,5 +248,8 @@ func checkRound(t *testing.T, ss *survey.Store, ms *metrics.Store, db *sqlx.DB, 
 		if ur.Unit.Index == nil || ur.Unit.Index.Mean == nil {
 			t.Errorf("round %d, unit %s: got no index, want one", r.ID, u.Code)
 		}
+	}
+	if want.Responses > 0 && shown == 0 {
+		t.Errorf("round %d: got no unit shown, want the root at least", r.ID)
 	}
 }

@@ -157,6 +157,7 @@ func (s *Store) ApplyRetention(ctx context.Context, p RetentionPolicy, keep func
 	return s.retention(ctx, p, keep, true)
 }
 
+// retention plans (apply false) or applies the policy to every closed round.
 func (s *Store) retention(ctx context.Context, p RetentionPolicy, keep func(context.Context, int64) error, apply bool) (RetentionReport, error) {
 	rep := RetentionReport{Today: DateOf(s.now().In(copenhagen())), Policy: p}
 	var rounds []Round
@@ -165,14 +166,14 @@ func (s *Store) retention(ctx context.Context, p RetentionPolicy, keep func(cont
 	}
 	for _, r := range rounds {
 		rr := RetentionRound{RoundID: r.ID, Name: r.Name, ClosesOn: r.ClosesOn}
-		answersDue := !p.Answers.IsZero() && !rep.Today.Before(p.Answers.After(r.ClosesOn).Time)
-		invitationsDue := !p.Invitations.IsZero() && !rep.Today.Before(p.Invitations.After(r.ClosesOn).Time)
 		if !p.Answers.IsZero() {
 			rr.AnswersDue = p.Answers.After(r.ClosesOn)
 		}
 		if !p.Invitations.IsZero() {
 			rr.InvitationsDue = p.Invitations.After(r.ClosesOn)
 		}
+		answersDue := !rr.AnswersDue.IsZero() && !rep.Today.Before(rr.AnswersDue.Time)
+		invitationsDue := !rr.InvitationsDue.IsZero() && !rep.Today.Before(rr.InvitationsDue.Time)
 		if answersDue && apply && keep != nil {
 			kept, err := resultsKept(ctx, s.db, r.ID)
 			if err != nil {
@@ -184,7 +185,7 @@ func (s *Store) retention(ctx context.Context, p RetentionPolicy, keep func(cont
 				}
 			}
 		}
-		if err := s.retainRound(ctx, &rr, p, answersDue, invitationsDue, apply); err != nil {
+		if err := s.retainRound(ctx, &rr, p, rep.Today, answersDue, invitationsDue, apply); err != nil {
 			return rep, err
 		}
 		rep.Rounds = append(rep.Rounds, rr)
@@ -194,13 +195,15 @@ func (s *Store) retention(ctx context.Context, p RetentionPolicy, keep func(cont
 
 // retainRound counts, and with apply deletes, what is due of one round in
 // one transaction, with its audit entries.
-func (s *Store) retainRound(ctx context.Context, rr *RetentionRound, p RetentionPolicy, answersDue, invitationsDue, apply bool) error {
+func (s *Store) retainRound(ctx context.Context, rr *RetentionRound, p RetentionPolicy, today Date, answersDue, invitationsDue, apply bool) error {
+	if !answersDue && !invitationsDue {
+		return nil
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("survey: retention: round %d: %w", rr.RoundID, err)
 	}
 	defer tx.Rollback()
-	today := DateOf(s.now().In(copenhagen()))
 	if answersDue {
 		kept, err := resultsKept(ctx, tx, rr.RoundID)
 		if err != nil {

@@ -179,6 +179,20 @@ func (b *browser) checkA11y(page string) {
 	}
 }
 
+// brokenImages loads every image of the page, lazy ones too, and
+// returns the addresses of those that did not load.
+func (b *browser) brokenImages() []string {
+	b.t.Helper()
+	broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Promise.all([...document.images].map(i => {
+		i.loading = 'eager';
+		return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; });
+	})).then(() => [...document.images].filter(i => i.naturalWidth === 0).map(i => i.src))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser: images: %v", err)
+	}
+	return broken
+}
+
 // download runs trigger, which makes the page download a file, and
 // returns the file's content once chromium has saved it in dir.
 func (b *browser) download(dir string, trigger chromedp.Action[chromedp.Void]) []byte {

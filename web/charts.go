@@ -58,7 +58,13 @@ func (s *Server) handleChart(c *gin.Context) {
 		return
 	}
 	c.Header("ETag", etag)
-	c.Header("Cache-Control", "private, max-age="+strconv.Itoa(int(chartMaxAge.Seconds())))
+	if chart.Kind == report.Response {
+		// Response rates change while a round is open: revalidate every
+		// time (the ETag still spares the drawing when nothing changed).
+		c.Header("Cache-Control", "private, no-cache")
+	} else {
+		c.Header("Cache-Control", "private, max-age="+strconv.Itoa(int(chartMaxAge.Seconds())))
+	}
 	c.Header("Vary", "Cookie") // the language may come from the cookie
 	if etagMatch(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)

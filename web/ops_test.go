@@ -2,16 +2,21 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
 
 	"github.com/tillid/tillid/migrations"
 	"github.com/tillid/tillid/survey"
 	"github.com/tillid/tillid/web"
+	"github.com/tillid/tillid/web/auth"
 	"github.com/tillid/tillid/web/webtest"
 )
 
@@ -164,4 +169,61 @@ func TestStatements(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestResultsAfterRetention reads a round's results page after retention
+// deleted its raw answers: the results are still shown, and the comments
+// are said to be deleted, not "too few".
+func TestResultsAfterRetention(t *testing.T) {
+	ctx := context.Background()
+	f := webtest.New(t, 6)
+	srv := newOpsServer(t, f, web.Config{})
+	for _, inv := range f.Invitations {
+		c := webtest.NewClient(t, srv)
+		path := "/s/" + inv.Token
+		c.Get(path)
+		form := webtest.CompleteForm(f.Questionnaire)
+		form.Set("action", "submit")
+		if res := c.Post(path, form); res.Code != http.StatusSeeOther {
+			t.Fatalf("submit: got %d, want 303", res.Code)
+		}
+	}
+	if err := f.Store.CloseRound(ctx, f.Round.ID); err != nil {
+		t.Fatal(err)
+	}
+	srv.Auth.HashParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	hr := auth.User{Email: "hr@soeby.dk", Name: "HR", Role: auth.RoleAdministrator}
+	if err := srv.Auth.CreateUser(ctx, &hr, "korrekt hest batteri"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := srv.Auth.CreateSession(ctx, hr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// page returns the results page of KOM without its comments and CSRF tokens.
+	page := func() (string, string) {
+		req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/results/rounds/%d/units/KOM?lang=en", f.Round.ID), nil)
+		req.AddCookie(&http.Cookie{Name: "tillid_session", Value: token})
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("got %d, want 200", rec.Code)
+		}
+		results, comments, _ := strings.Cut(rec.Body.String(), `id="comments"`)
+		return csrfValue.ReplaceAllString(results, ""), comments
+	}
+	before, _ := page()
+
+	f.Store.SetClock(func() time.Time { return time.Now().AddDate(6, 0, 0) })
+	rep, err := f.Store.ApplyRetention(ctx, survey.DefaultRetention, f.Metrics.ComputeRound)
+	if err != nil || rep.Rounds[0].Responses != 6 {
+		t.Fatalf("retention: got %+v, %v, want 6 responses deleted", rep.Rounds, err)
+	}
+	after, comments := page()
+	if after != before {
+		t.Error("the results changed when retention deleted the raw answers")
+	}
+	if !strings.Contains(comments, "deleted under the municipality&#39;s retention rules") {
+		t.Errorf("got comments %q, want them said to be deleted by retention", comments)
+	}
 }

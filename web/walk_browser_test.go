@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"io/fs"
@@ -26,6 +25,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -86,18 +86,22 @@ type walkServer struct {
 	Logs  *webtest.LogBuffer
 }
 
-// newWalkServer starts the server; fill runs on the fresh stores before
-// it starts, with the server's base URL.
-func newWalkServer(t *testing.T, fill func(base string, ss *survey.Store, ms *metrics.Store)) *walkServer {
+// newWalkServer starts the server with the public address base (its own
+// address when empty); fill runs on the fresh stores before it starts,
+// with that address.
+func newWalkServer(t *testing.T, base string, fill func(base string, ss *survey.Store, ms *metrics.Store)) *walkServer {
 	t.Helper()
 	db := surveytest.Open(t)
 	ss := survey.NewStore(db)
 	ms := metrics.NewStore(db, ss)
 	ts := httptest.NewUnstartedServer(nil)
 	w := &walkServer{URL: "http://" + ts.Listener.Addr().String(), Store: ss, Mail: mailtest.NewServer(t), Logs: &webtest.LogBuffer{}}
-	fill(w.URL, ss, ms)
+	if base == "" {
+		base = w.URL
+	}
+	fill(base, ss, ms)
 	logger := slog.New(slog.NewTextHandler(w.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := web.NewServer(web.Config{BaseURL: w.URL, Mail: w.Mail.Config()}, ss, ms, logger)
+	srv, err := web.NewServer(web.Config{BaseURL: base, Mail: w.Mail.Config()}, ss, ms, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,12 +154,20 @@ func (w walker) incognito() walker {
 	return w
 }
 
-// check runs axe-core on the loaded page and records it.
+// check runs axe-core on the loaded page, checks that its images load
+// and records it.
 func (w walker) check(page string) {
 	w.t.Helper()
 	w.checkA11y(page)
-	*w.pages = append(*w.pages, page)
+	if broken := w.brokenImages(); len(broken) > 0 {
+		w.t.Errorf("page %s: images %q did not load", page, broken)
+	}
+	*w.pages = append(*w.pages, secretPath.ReplaceAllString(page, "$1…"))
 }
+
+// secretPath matches the secret in a page's path: an invitation's token
+// or code, or a plan's public key.
+var secretPath = regexp.MustCompile(`^(/s/|/handlingsplan/)[^?]+`)
 
 // visit opens path, checks that the server answered status, waits for
 // the page's heading and checks the page.
@@ -242,9 +254,9 @@ func (w walker) upload(name, text string) {
 	w.do(chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{path}))
 }
 
-// walkAnswers is a complete answer to q with every scored item answered
-// with the choice of index i (counted from the favourable end's opposite:
-// 0 is "Helt uenig" or "Nej"), and a comment.
+// walkAnswers is a complete answer to q, with a comment, in which every
+// scored item gets its choice number i counted from the first ("Helt
+// uenig", "Nej, ikke et problem", "Ja"); never "Ved ikke".
 func walkAnswers(q *survey.Questionnaire, i int) url.Values {
 	form := webtest.CompleteForm(q)
 	for _, it := range q.Items {
@@ -292,7 +304,7 @@ func TestBrowserWalk(t *testing.T) {
 	start := time.Now()
 	ctx := context.Background()
 	var q *survey.Questionnaire
-	ws := newWalkServer(t, func(_ string, ss *survey.Store, _ *metrics.Store) {
+	ws := newWalkServer(t, "", func(_ string, ss *survey.Store, _ *metrics.Store) {
 		var err error
 		if q, err = ss.EnsureDefaultQuestionnaire(ctx); err != nil {
 			t.Fatal(err)
@@ -353,10 +365,10 @@ func TestBrowserWalk(t *testing.T) {
 	hr.follow(chromedp.Click(chromedp.CSS(`form[action$="/open"] button`)), `\?done=opened`)
 
 	links := map[string]string{} // e-mail address → the path of its link
-	deadline := time.Now().Add(15 * time.Second)
-	for len(links) < 7 && time.Now().Before(deadline) {
+	linkIn := regexp.MustCompile(regexp.QuoteMeta(ws.URL) + `(/s/[A-Za-z0-9_-]+)`)
+	for deadline := time.Now().Add(15 * time.Second); len(links) < 7 && time.Now().Before(deadline); {
 		for _, m := range ws.Mail.Messages() {
-			if link := regexp.MustCompile(regexp.QuoteMeta(ws.URL) + `(/s/[A-Za-z0-9_-]+)`).FindStringSubmatch(m.Body()); link != nil && len(m.To) == 1 {
+			if link := linkIn.FindStringSubmatch(m.Body()); link != nil && len(m.To) == 1 {
 				links[m.To[0]] = link[1]
 			}
 		}
@@ -384,7 +396,7 @@ func TestBrowserWalk(t *testing.T) {
 	answerHTTP(t, ws.Srv, "/s/"+codes[1], walkAnswers(q, 1))
 	for addr, path := range links {
 		if addr != "syd2@walk.example" {
-			answerHTTP(t, ws.Srv, path, walkAnswers(q, len(addr)%2+1))
+			answerHTTP(t, ws.Srv, path, walkAnswers(q, 1+len(addr)%2)) // "Delvis uenig" or neutral
 		}
 	}
 	var responses int
@@ -430,11 +442,11 @@ func TestBrowserWalk(t *testing.T) {
 	if problem == "" || problem == "free" {
 		t.Fatalf("got problem %q after following a suggestion, want it chosen", problem)
 	}
-	deadline1 := survey.DateOf(time.Now().AddDate(0, 2, 0)).String()
+	due := survey.DateOf(time.Now().AddDate(0, 2, 0)).String()
 	mgr.do(chromedp.Click(chromedp.CSS(`input[name=risk_level][value=medium]`)),
 		chromedp.SendKeys(chromedp.CSS(`#action`), "Fælles planlægningsmøde hver mandag"),
 		chromedp.SendKeys(chromedp.CSS(`#responsible`), "Områdeleder"),
-		chromedp.SetValue(chromedp.CSS(`#deadline`), deadline1))
+		chromedp.SetValue(chromedp.CSS(`#deadline`), due))
 	mgr.follow(chromedp.Click(chromedp.CSS(`form.plan-form button[type=submit]`)), `\?done=created`)
 	omsorg, err := ws.Store.FindUnitByCode(ctx, "OMSORG")
 	if err != nil {
@@ -445,7 +457,7 @@ func TestBrowserWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(entries) != 1 || entries[0].Action != "Fælles planlægningsmøde hver mandag" || entries[0].Responsible != "Områdeleder" ||
-		entries[0].Deadline.String() != deadline1 || string(entries[0].ProblemKind)+":"+entries[0].ProblemKey != problem {
+		entries[0].Deadline.String() != due || string(entries[0].ProblemKind)+":"+entries[0].ProblemKey != problem {
 		t.Fatalf("got plan entries %+v, want the one written with problem %s", entries, problem)
 	}
 	public := eval[string](mgr.browser, `document.querySelector('#share-link').value`)
@@ -466,7 +478,7 @@ func TestBrowserWalk(t *testing.T) {
 			t.Errorf("the log holds the secret %s", secret)
 		}
 	}
-	t.Logf("walked %d pages with axe-core in %s", len(pages), time.Since(start).Round(time.Millisecond))
+	t.Logf("walked %d pages with axe-core in %s: %s", len(pages), time.Since(start).Round(time.Millisecond), strings.Join(pages, " "))
 }
 
 // TestScreenshots saves the README's screenshots of the demo municipality
@@ -490,7 +502,7 @@ func TestScreenshots(t *testing.T) {
 	b := newBrowser(t, 1280, 900, 180*time.Second)
 	ctx := context.Background()
 	var res *demo.Result
-	ws := newWalkServer(t, func(base string, ss *survey.Store, ms *metrics.Store) {
+	ws := newWalkServer(t, screenshotBaseURL, func(base string, ss *survey.Store, ms *metrics.Store) {
 		var err error
 		if res, err = demo.Generate(ctx, ss, ms, demo.Config{Seed: 1, BaseURL: base}); err != nil {
 			t.Fatal(err)
@@ -515,23 +527,32 @@ func TestScreenshots(t *testing.T) {
 
 	// What HR sees.
 	s.as(hr)
-	s.shoot("hr-round-progress.png", fmt.Sprintf("/admin/rounds/%d", res.OpenRoundID), 2200)
-	s.shoot("hr-organisation.png", "/admin/units", 2200)
+	s.shoot("hr-round-progress.png", fmt.Sprintf("/admin/rounds/%d", res.OpenRoundID), "", 2000)
+	s.shoot("hr-organisation.png", "/admin/units", "", 1400)
 	// What a manager sees.
 	s.as(mgr)
-	s.shoot("manager-results.png", fmt.Sprintf("/results/rounds/%d/units/%s", last, screenshotSchool), 3200)
-	s.shoot("manager-action-plan.png", fmt.Sprintf("/plans/rounds/%d/units/%s", last, screenshotSchool), 2200)
+	results := fmt.Sprintf("/results/rounds/%d/units/%s", last, screenshotSchool)
+	s.shoot("manager-results.png", results, "", 2000)
+	s.save("manager-units.png", "#comments", 1600)
+	s.shoot("manager-action-plan.png", fmt.Sprintf("/plans/rounds/%d/units/%s", last, screenshotSchool), "", 2000)
 	// What the committee sees, and the report it downloads.
 	s.as(committee)
-	s.shoot("committee-results.png", fmt.Sprintf("/results/rounds/%d/units/10000", last), 3200)
-	s.shoot("committee-trend.png", "/results/units/10000/trend", 2600)
-	s.shoot("committee-correlation.png", fmt.Sprintf("/results/rounds/%d/correlation", last), 2600)
-	s.shootReport("committee-report.png", fmt.Sprintf("/rounds/%d/units/10000/report.zip", last), 3200)
+	s.shoot("committee-results.png", fmt.Sprintf("/results/rounds/%d/units/10000", last), "", 2000)
+	s.shoot("committee-heatmap.png", fmt.Sprintf("/results/rounds/%d/units/20000/heatmap?depth=2", last), "", 2000)
+	s.shoot("committee-trend.png", "/results/units/10000/trend", "", 2000)
+	s.shoot("committee-correlation.png", fmt.Sprintf("/results/rounds/%d/correlation", last), "", 2000)
+	s.shootReport("committee-report.png", fmt.Sprintf("/rounds/%d/units/%s/report.zip", last, screenshotSchool), 2000)
 	// What an employee sees: the form on a phone.
 	s.as(auth.User{})
 	w.do(chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
-	s.shoot("employee-form-phone.png", strings.TrimPrefix(res.Links[0], ws.URL), 2400)
+	s.visit(strings.TrimPrefix(res.Links[0], screenshotBaseURL), http.StatusOK)
+	w.do(chromedp.Click(chromedp.CSS(`input[type=radio][value="4"]`))) // the first item: "Delvis enig"
+	s.save("employee-form-phone.png", "", 2200)
 }
+
+// screenshotBaseURL is the app's address in the screenshots: a local
+// `tillid serve`.
+const screenshotBaseURL = "http://localhost:8080"
 
 // screenshotSchool is the demo unit whose manager is photographed: a
 // school whose smallest unit has too few responses.
@@ -577,36 +598,32 @@ func (s screenshooter) as(u auth.User) {
 	}
 }
 
-// shoot opens path (checked with axe-core) and saves it as name, cut at
-// maxHeight px.
-func (s screenshooter) shoot(name, path string, maxHeight int) {
+// shoot opens path (checked with axe-core) and saves it as name (see save).
+func (s screenshooter) shoot(name, path, from string, maxHeight int) {
 	s.t.Helper()
 	s.visit(path, http.StatusOK)
-	s.save(name, maxHeight)
+	s.save(name, from, maxHeight)
 }
 
-// save waits for every image of the page, lazy ones too, and saves a
-// full-page screenshot as name, cut at maxHeight px and compressed.
-func (s screenshooter) save(name string, maxHeight int) {
+// save saves a screenshot of the loaded page as name: the whole page,
+// or from the top of the element from (a CSS selector) on, at most
+// maxHeight px of it, compressed.
+func (s screenshooter) save(name, from string, maxHeight int) {
 	s.t.Helper()
-	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](`Promise.all([...document.images].map(i => {
-		i.loading = 'eager';
-		return i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; });
-	})).then(a => a.length)`, chromedp.EvalAwaitPromise)); err != nil {
-		s.t.Fatalf("browser: images of %s: %v", name, err)
-	}
-	shot, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	box := eval[[]float64](s.browser, fmt.Sprintf(`(e => {
+		const top = e ? Math.floor(e.getBoundingClientRect().top + scrollY) : 0;
+		return [top, document.documentElement.scrollWidth, document.documentElement.scrollHeight - top];
+	})(%s)`, map[bool]string{true: "null", false: fmt.Sprintf("document.querySelector(%q)", from)}[from == ""]))
+	shot, err := chromedp.Call(s.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
+		Clip: &page.Viewport{X: 0, Y: box[0], Width: box[1], Height: min(box[2], float64(maxHeight)), Scale: 1},
+	})
 	if err != nil {
 		s.t.Fatalf("browser: screenshot %s: %v", name, err)
 	}
-	img, err := png.Decode(bytes.NewReader(shot))
+	img, err := png.Decode(bytes.NewReader(shot.Data))
 	if err != nil {
 		s.t.Fatal(err)
-	}
-	if r := img.Bounds(); r.Dy() > maxHeight {
-		img = img.(interface {
-			SubImage(image.Rectangle) image.Image
-		}).SubImage(image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+maxHeight))
 	}
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
@@ -656,5 +673,5 @@ func (s screenshooter) shootReport(name, path string, maxHeight int) {
 	}
 	s.do(chromedp.Navigate("file://"+filepath.Join(out, index[0])), chromedp.WaitVisible(chromedp.CSS("h1")))
 	s.check("report " + index[0])
-	s.save(name, maxHeight)
+	s.save(name, "", maxHeight)
 }

@@ -47,9 +47,10 @@ type ChartRequest struct {
 // Chart returns one figure's data. survey.ErrNotFound when the round, the
 // unit or the figure does not exist (an APV figure without APV items, a
 // scatter with fewer than three units); survey.ErrConflict when the
-// round is not closed, so it has no results yet.
+// round is not closed, so it has no results yet (the response rates
+// figure also draws an open round).
 func (b *Builder) Chart(ctx context.Context, req ChartRequest) (*Chart, error) {
-	sc, err := b.scope(ctx, req.RoundID, req.Unit, req.Lang)
+	sc, err := b.scope(ctx, req.RoundID, req.Unit, req.Lang, req.Kind == Response)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +135,9 @@ func (sc scope) unitChart(ur *metrics.UnitResult, kind Kind, section string) *Ch
 	return nil
 }
 
-// scope returns what the figures of a unit in a closed round share.
-func (b *Builder) scope(ctx context.Context, roundID int64, unitCode, lang string) (scope, error) {
+// scope returns what the figures of a unit in a closed round share;
+// progress also admits an open round, whose response rates are shown.
+func (b *Builder) scope(ctx context.Context, roundID int64, unitCode, lang string, progress bool) (scope, error) {
 	w, err := wordsFor(lang)
 	if err != nil {
 		return scope{}, fmt.Errorf("%w: %w", err, survey.ErrInvalid)
@@ -147,7 +149,7 @@ func (b *Builder) scope(ctx context.Context, roundID int64, unitCode, lang strin
 	if err != nil {
 		return scope{}, fmt.Errorf("report: %w", err)
 	}
-	if r.Status != survey.RoundClosed {
+	if r.Status != survey.RoundClosed && !(progress && r.Status == survey.RoundOpen) {
 		return scope{}, fmt.Errorf("report: round %d is %s, %s: results exist only for closed rounds: %w", roundID, r.Status, w.notClosed, survey.ErrConflict)
 	}
 	q, err := b.Survey.FindQuestionnaireByID(ctx, r.QuestionnaireID)
@@ -258,7 +260,7 @@ func (b *Builder) Plan(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
-	sc, err := b.scope(ctx, cfg.RoundID, cfg.Unit, cfg.Lang)
+	sc, err := b.scope(ctx, cfg.RoundID, cfg.Unit, cfg.Lang, false)
 	if err != nil {
 		return nil, err
 	}

@@ -4,13 +4,26 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tillid/tillid/metrics"
 	"github.com/tillid/tillid/survey"
+)
+
+// The results engine's goals (issue 3): every unit's results within 2× the
+// bare aggregation and under 2 s, a unit's trend under 50 ms, and the
+// process's peak memory under 500 MB.
+const (
+	goalFactor  = 2.0
+	goalResults = 2 * time.Second
+	goalTrend   = 50 * time.Millisecond
+	goalMemory  = 500 << 20
 )
 
 // runBench dispatches "bench results": load figures for the results
@@ -26,12 +39,14 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	roundID := fs.Int64("round", 0, "closed round to measure (required)")
 	unitCode := fs.String("unit", "", "unit whose trend to time (default: the round's root)")
 	runs := fs.Int("runs", 3, "times to run each measurement; the median is printed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ComputeRound runs to `FILE` (go tool pprof)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: tillid bench results --round R [--unit CODE] [--runs N] [--db DSN]\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: tillid bench results --round R [--unit CODE] [--runs N] [--cpuprofile FILE] [--db DSN]\n\n"+
 			"Times, for one closed round: the bare SQL aggregation of its answers (GROUP BY\n"+
 			"unit, item), computing every unit's results from scratch (ComputeRound), reading\n"+
-			"them from the kept rows (RoundResults) and one unit's trend; then peak memory.\n"+
-			"It drops and recomputes the round's kept results.")
+			"them from the kept rows (RoundResults), the round's correlation with absence and\n"+
+			"one unit's trend; then peak memory and a verdict per goal. It drops and\n"+
+			"recomputes the round's kept results.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args[1:]); err != nil {
@@ -70,12 +85,19 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench results: bare aggregation: %w", err)
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return fmt.Errorf("bench results: %w", err)
+	}
 	compute, err := timeRuns(*runs, func() error {
 		if err := m.Metrics.ForgetRound(ctx, *roundID); err != nil {
 			return err
 		}
 		return m.Metrics.ComputeRound(ctx, *roundID)
 	})
+	if perr := stopProfile(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return fmt.Errorf("bench results: %w", err)
 	}
@@ -86,6 +108,17 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		if err == nil {
 			units = len(rr.Units)
 			root = rr.Units[slices.IndexFunc(rr.Units, func(u metrics.UnitResults) bool { return u.ParentCode == "" })].Code
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bench results: %w", err)
+	}
+	points := 0
+	corr, err := timeRuns(*runs, func() error {
+		c, err := m.Metrics.Correlation(ctx, *roundID)
+		if err == nil {
+			points = len(c.Points)
 		}
 		return err
 	})
@@ -110,11 +143,67 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(w, "round %d on %s: %d units, %d responses, %d answers; median of %d runs\n",
 		*roundID, survey.Dialect(m.DB), units, size.Responses, size.Answers, *runs)
 	fmt.Fprintf(w, "%-44s %s\n", "bare SQL aggregation (GROUP BY unit, item)", bare)
-	fmt.Fprintf(w, "%-44s %s  (%.2f× bare)\n", "ComputeRound from scratch (every unit)", compute, compute.median.Seconds()/bare.median.Seconds())
-	fmt.Fprintf(w, "%-44s %s  (%.2f× bare)\n", "RoundResults from kept rows", read, read.median.Seconds()/bare.median.Seconds())
+	fmt.Fprintf(w, "%-44s %s  (%.2f× bare)\n", "ComputeRound from scratch (every unit)", compute, ratio(compute, bare))
+	fmt.Fprintf(w, "%-44s %s  (%.2f× bare)\n", "RoundResults from kept rows", read, ratio(read, bare))
+	fmt.Fprintf(w, "%-44s %s\n", fmt.Sprintf("Correlation, %d units", points), corr)
 	fmt.Fprintf(w, "%-44s %s\n", fmt.Sprintf("Trend(%s), %d rounds", *unitCode, rounds), trend)
+	peak, ok := peakMemoryBytes()
 	fmt.Fprintf(w, "%-44s %s\n", "peak memory (VmHWM)", peakMemory())
+	fmt.Fprintln(w, "goals:")
+	verdict(w, fmt.Sprintf("ComputeRound ≤ %.0f× bare (%s)", goalFactor, fmtDuration(time.Duration(goalFactor*float64(bare.median)))),
+		ratio(compute, bare), goalFactor, func(x float64) string { return fmt.Sprintf("%.2f×", x) })
+	verdict(w, "ComputeRound < 2 s", compute.median.Seconds(), goalResults.Seconds(), seconds)
+	verdict(w, fmt.Sprintf("RoundResults ≤ %.0f× bare", goalFactor), ratio(read, bare), goalFactor, func(x float64) string { return fmt.Sprintf("%.2f×", x) })
+	verdict(w, "RoundResults < 2 s", read.median.Seconds(), goalResults.Seconds(), seconds)
+	verdict(w, "Trend < 50 ms", trend.median.Seconds(), goalTrend.Seconds(), seconds)
+	if ok {
+		verdict(w, "peak memory < 500 MB", float64(peak), goalMemory, func(x float64) string { return fmt.Sprintf("%.0f MB", x/(1<<20)) })
+	}
 	return nil
+}
+
+// verdict prints whether got stays under limit, and by how much it misses
+// when it does not; format prints a value in the goal's unit.
+func verdict(w io.Writer, goal string, got, limit float64, format func(float64) string) {
+	if got <= limit {
+		fmt.Fprintf(w, "  %-40s met (%s)\n", goal, format(got))
+		return
+	}
+	fmt.Fprintf(w, "  %-40s missed by %s (%s, %.0f %% over)\n", goal, format(got-limit), format(got), 100*(got/limit-1))
+}
+
+// seconds formats a number of seconds as a duration.
+func seconds(x float64) string { return fmtDuration(time.Duration(x * float64(time.Second))) }
+
+// fmtDuration rounds d to what a person reads: ms below 10 s.
+func fmtDuration(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+// ratio returns a's median over b's.
+func ratio(a, b timing) float64 { return a.median.Seconds() / b.median.Seconds() }
+
+// startCPUProfile starts a CPU profile into path ("" for none) and
+// returns the function that stops it and closes the file.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // timing is the median and every run of one measurement.
@@ -127,9 +216,9 @@ type timing struct {
 func (t timing) String() string {
 	runs := make([]string, len(t.all))
 	for i, d := range t.all {
-		runs[i] = d.Round(time.Millisecond).String()
+		runs[i] = fmtDuration(d)
 	}
-	return fmt.Sprintf("%9s  [%s]", t.median.Round(time.Millisecond), strings.Join(runs, " "))
+	return fmt.Sprintf("%9s  [%s]", fmtDuration(t.median), strings.Join(runs, " "))
 }
 
 // timeRuns runs fn n times and returns how long it took.
@@ -150,16 +239,27 @@ func timeRuns(n int, fn func() error) (timing, error) {
 // peakMemory returns the process's peak resident memory from
 // /proc/self/status (Linux), or "n/a".
 func peakMemory() string {
+	b, ok := peakMemoryBytes()
+	if !ok {
+		return "n/a"
+	}
+	return fmt.Sprintf("%d kB (%.0f MB)", b>>10, float64(b)/(1<<20))
+}
+
+// peakMemoryBytes returns the process's peak resident memory (VmHWM) and
+// whether the system reports it.
+func peakMemoryBytes() (int64, bool) {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return "n/a"
+		return 0, false
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			return strings.TrimSpace(v)
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err == nil
 		}
 	}
-	return "n/a"
+	return 0, false
 }

@@ -158,4 +158,3 @@ func Example_report() {
 	// simulated: none
 	// errors: POST status 500 1
 }
-
