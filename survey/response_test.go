@@ -175,10 +175,45 @@ func TestSubmitResponse(t *testing.T) {
 			t.Errorf("got %v, want ErrNotFound", err)
 		}
 	})
+	t.Run("CommentOnly", func(t *testing.T) {
+		// No answers: the answers' array is empty (PostgreSQL's single
+		// statement); the comment keeps characters that arrays quote.
+		f := newSubmitFixture(t, 1)
+		f.s.DB().MustExec(f.s.DB().Rebind("UPDATE items SET required = ? WHERE id = ?"), false, f.items[0])
+		const body = `Et "citat", {klammer} og \ skråstreg; NULL`
+		sub := survey.Submission{InvitationID: f.inv[0].ID, Comments: []survey.Comment{{ItemID: f.items[3], Body: body}}}
+		if err := f.s.SubmitResponse(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := f.s.DB().Get(&got, "SELECT body FROM comments"); err != nil || got != body {
+			t.Errorf("comment: got %q, %v, want %q", got, err, body)
+		}
+		if n := f.count(t, "answers"); n != 0 {
+			t.Errorf("got %d answers, want 0", n)
+		}
+	})
+	t.Run("ErrInvalidQuestionnaire", func(t *testing.T) {
+		// Answers to another questionnaire version than the round's are
+		// refused, and the invitation stays unused.
+		f := newSubmitFixture(t, 1)
+		_, other := seedQuestionnaire(t, f.s, seedItem{Type: survey.Likert5})
+		sub := survey.Submission{InvitationID: f.inv[0].ID, Answers: []survey.Answer{{ItemID: other[0], Value: 3}}}
+		if err := f.s.SubmitResponse(ctx, sub); !errors.Is(err, survey.ErrInvalid) {
+			t.Errorf("got %v, want ErrInvalid", err)
+		}
+		if n := f.count(t, "responses"); n != 0 {
+			t.Errorf("got %d responses, want 0", n)
+		}
+		if err := f.s.SubmitResponse(ctx, f.submission(0)); err != nil {
+			t.Errorf("then the right answers: got %v, want nil", err)
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		f := newSubmitFixture(t, 1)
 		cases := map[string]func(*survey.Submission){
 			"unknown item":   func(s *survey.Submission) { s.Answers[1].ItemID = 999 },
+			"unknown first":  func(s *survey.Submission) { s.Answers[0].ItemID = 999 },
 			"likert value":   func(s *survey.Submission) { s.Answers[0].Value = 6 },
 			"problem3 value": func(s *survey.Submission) { s.Answers[1].Value = 4 },
 			"yesno value":    func(s *survey.Submission) { s.Answers[2].Value = 3 },

@@ -139,7 +139,9 @@ func (d *Date) parse(s string) error {
 type Store struct {
 	db    *sqlx.DB
 	now   func() time.Time
-	items sync.Map // questionnaire id → itemRules, the answer checks (response.go)
+	items sync.Map // item id → *itemRules of its version, the answer checks (response.go)
+	// submitMu queues SQLite submissions for its one writer (response.go).
+	submitMu sync.Mutex
 	// questionnaires caches parsed versions, which never change:
 	// id → *Questionnaire (questionnaire_store.go).
 	questionnaires sync.Map

@@ -38,12 +38,18 @@ type blankKey struct {
 // blankForm is a rendered blank form cut at its markers.
 type blankForm struct{ head, middle, tail []byte }
 
-// renderBlankForm writes the blank form of q in lang for secret,
-// rendering it on first use.
-func (s *Server) renderBlankForm(c *gin.Context, lang, secret string, r survey.Round, q *survey.Questionnaire) {
-	key := blankKey{q.ID, lang, r.Threshold}
+// renderBlankForm writes the blank form of round r's questionnaire in
+// lang for secret, rendering it on first use; only then is the
+// questionnaire read.
+func (s *Server) renderBlankForm(c *gin.Context, lang, secret string, r survey.Round) {
+	key := blankKey{r.QuestionnaireID, lang, r.Threshold}
 	v, ok := s.blankForms.Load(key)
 	if !ok {
+		q, err := s.Survey.FindQuestionnaireByID(c.Request.Context(), r.QuestionnaireID)
+		if err != nil {
+			s.fail(c, lang, err)
+			return
+		}
 		p := newFormPage(c, lang, actionMarker, r, q, answers{})
 		p.CSRFField = csrfMarker
 		var buf bytes.Buffer

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -193,8 +194,8 @@ func newFormPage(c *gin.Context, lang, secret string, r survey.Round, q *survey.
 	return p
 }
 
-// invitationFor looks up the invitation of secret and its round and
-// renders the page that says why it cannot be answered: unknown (404),
+// invitationFor looks up the invitation of secret with its round (one
+// query) and renders the page that says why it cannot be answered: unknown (404),
 // not yet open (403), closed (410) or already answered (200). ok is true
 // when the form can be shown. Failed lookups count against the client's
 // guessing allowance.
@@ -205,7 +206,7 @@ func (s *Server) invitationFor(c *gin.Context, lang, secret string) (inv survey.
 		s.tooManyAttempts(c, lang)
 		return inv, r, false
 	}
-	inv, err := s.Survey.FindInvitationBySecret(ctx, secret)
+	inv, r, err := s.Survey.FindInvitationRound(ctx, secret)
 	if errors.Is(err, survey.ErrNotFound) {
 		s.guard.allow(client)
 		s.message(c, http.StatusNotFound, lang, messagePage{
@@ -215,10 +216,6 @@ func (s *Server) invitationFor(c *gin.Context, lang, secret string) (inv survey.
 		return inv, r, false
 	}
 	if err != nil {
-		s.fail(c, lang, err)
-		return inv, r, false
-	}
-	if r, err = s.Survey.FindRoundByID(ctx, inv.RoundID); err != nil {
 		s.fail(c, lang, err)
 		return inv, r, false
 	}
@@ -268,9 +265,19 @@ func (s *Server) tooManyAttempts(c *gin.Context, lang string) {
 	})
 }
 
+// statusClientGone is the status logged for a request whose client went
+// away before it was answered (nginx's 499); nobody receives it.
+const statusClientGone = 499
+
 // fail renders err's status as a page; 5xx errors are logged (survey's
-// errors never contain a secret, and the path is not logged here).
+// errors never contain a secret, and the path is not logged here). An
+// error because the client went away (its request's context ended) is
+// no server failure: it is not logged and its status is 499.
 func (s *Server) fail(c *gin.Context, lang string, err error) {
+	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		c.Status(statusClientGone)
+		return
+	}
 	status := statusOf(err)
 	key := "error"
 	switch {
@@ -291,13 +298,8 @@ func (s *Server) handleSurveyShow(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q, err := s.Survey.FindQuestionnaireByID(c.Request.Context(), r.QuestionnaireID)
-	if err != nil {
-		s.fail(c, lang, err)
-		return
-	}
 	// Rendered once per questionnaire, language and threshold (formcache.go).
-	s.renderBlankForm(c, lang, secret, r, q)
+	s.renderBlankForm(c, lang, secret, r)
 }
 
 // handleSurveySubmit takes the posted form: a language button shows the

@@ -89,10 +89,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench results: %w", err)
 	}
-	compute, err := timeRuns(*runs, func() error {
-		if err := m.Metrics.ForgetRound(ctx, *roundID); err != nil {
-			return err
-		}
+	compute, err := timeRunsAfter(*runs, func() error { return m.Metrics.ForgetRound(ctx, *roundID) }, func() error {
 		return m.Metrics.ComputeRound(ctx, *roundID)
 	})
 	if perr := stopProfile(); err == nil {
@@ -206,34 +203,54 @@ func startCPUProfile(path string) (stop func() error, err error) {
 	}, nil
 }
 
-// timing is the median and every run of one measurement.
+// timing is the median and every run of one measurement, in wall-clock
+// time and in this process's CPU time (user and system), which a busy
+// machine disturbs less; a database server's own CPU is not in it.
 type timing struct {
-	median time.Duration
-	all    []time.Duration
+	median, cpu time.Duration
+	all         []time.Duration
 }
 
-// String prints the median, then every run.
+// String prints the median, every run and the median CPU time.
 func (t timing) String() string {
 	runs := make([]string, len(t.all))
 	for i, d := range t.all {
 		runs[i] = fmtDuration(d)
 	}
-	return fmt.Sprintf("%9s  [%s]", fmtDuration(t.median), strings.Join(runs, " "))
+	return fmt.Sprintf("%9s  [%s]  cpu %s", fmtDuration(t.median), strings.Join(runs, " "), fmtDuration(t.cpu))
 }
 
 // timeRuns runs fn n times and returns how long it took.
 func timeRuns(n int, fn func() error) (timing, error) {
+	return timeRunsAfter(n, nil, fn)
+}
+
+// timeRunsAfter runs setup (untimed, when not nil) and fn n times and
+// returns how long fn took.
+func timeRunsAfter(n int, setup, fn func() error) (timing, error) {
 	var t timing
+	var cpus []time.Duration
 	for range n {
-		start := time.Now()
+		if setup != nil {
+			if err := setup(); err != nil {
+				return t, err
+			}
+		}
+		start, cpu := time.Now(), cpuTime()
 		if err := fn(); err != nil {
 			return t, err
 		}
 		t.all = append(t.all, time.Since(start))
+		cpus = append(cpus, cpuTime()-cpu)
 	}
-	sorted := slices.Sorted(slices.Values(t.all))
-	t.median = sorted[len(sorted)/2]
+	t.median, t.cpu = median(t.all), median(cpus)
 	return t, nil
+}
+
+// median returns the middle of ds (the upper one of an even count).
+func median(ds []time.Duration) time.Duration {
+	sorted := slices.Sorted(slices.Values(ds))
+	return sorted[len(sorted)/2]
 }
 
 // peakMemory returns the process's peak resident memory from

@@ -11,7 +11,7 @@ import (
 )
 
 // configTable is the README chapter with the one table of settings.
-const configTable = "../../deploy/README.md"
+const configTable = "../../README.md"
 
 var (
 	// usageFlag matches a flag line of flag.PrintDefaults: "  -addr string".
