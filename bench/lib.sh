@@ -101,6 +101,29 @@ start_server() {
   return 1
 }
 
+# cpu_ticks PID…: "pid ticks" per running process: the CPU time (user +
+# system, clock ticks) it has used so far.
+cpu_ticks() {
+  local p
+  for p in "$@"; do
+    awk -v p="$p" '{print p, $14 + $15}' "/proc/$p/stat" 2>/dev/null || true
+  done
+}
+
+# ticks_since BEFORE AFTER: the CPU ticks used between two cpu_ticks
+# snapshots (files), by the processes of the second; a process new since
+# the first counts from zero.
+ticks_since() { awk 'FILENAME == ARGV[1] {t[$1] = $2; next} {s += $2 - t[$1]} END {print s + 0}' "$1" "$2"; }
+
+# pg_pids DSN: PostgreSQL's processes that work for DSN's database: its
+# backends and the shared WAL writer, checkpointer and background writer.
+pg_pids() {
+  psql -qtA "$1" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() OR backend_type IN ('walwriter', 'checkpointer', 'background writer')"
+}
+
+# busy_ticks: the machine's busy CPU time so far (all cores, clock ticks).
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
 # peak_rss PID: the process's peak resident memory (VmHWM).
 peak_rss() { sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$1/status"; }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -497,7 +496,6 @@ func (s *Store) ComputeRound(ctx context.Context, roundID int64) error {
 	if done, err := s.computed(ctx, roundID); err != nil || done {
 		return err
 	}
-	t0 := time.Now()
 	sch, err := s.loadScheme(ctx, round.QuestionnaireID)
 	if err != nil {
 		return err
@@ -506,10 +504,7 @@ func (s *Store) ComputeRound(ctx context.Context, roundID int64) error {
 	if err != nil {
 		return err
 	}
-	t1 := time.Now()
 	st, err := s.aggregate(ctx, roundID, sch, rt)
-	t2 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "DEBUG tree", t1.Sub(t0), "aggregate", t2.Sub(t1), "publish+keep", time.Since(t2)) }()
 	if err != nil {
 		return err
 	}
@@ -562,12 +557,14 @@ func (s *Store) computed(ctx context.Context, roundID int64) (bool, error) {
 // aggregate reads a round's answers in one pass and adds each respondent's
 // scores and answer counts to their unit (node), then rolls every unit up
 // into its ancestors. The database packs each response's answers into one
-// text value, "item*8+value" numbers joined by commas, read in a
-// correlated subquery: both databases then walk the round's responses by
-// their (round_id, unit_id) index and fetch each one's answers by the
-// answers primary key, reading exactly the round's rows (a join makes
-// PostgreSQL hash and scan all rounds' answers), and the driver hands
-// over one row per response instead of one per answer.
+// text value, "item*8+value" numbers joined by commas (string_agg: SQLite
+// 3.44+, which modernc.org/sqlite embeds, and PostgreSQL), in a correlated
+// subquery: both databases then walk the round's responses by their
+// (round_id, unit_id) index and fetch each one's answers by the answers
+// primary key, reading exactly the round's rows (a join made PostgreSQL
+// hash and scan every round's answers, 13 million at Copenhagen size), and
+// the driver hands over one row per response instead of one per answer
+// (the per-row cost of the pure-Go SQLite driver was half the time).
 func (s *Store) aggregate(ctx context.Context, roundID int64, sch *scheme, rt *roundTree) (*roundStats, error) {
 	nodes, nm, ni := len(rt.units), len(sch.measures), len(sch.items)
 	st := &roundStats{sch: sch, respondents: make([]int, nodes), scores: make([]moments, nodes*nm), dist: make([][6]int, nodes*ni)}
@@ -729,13 +726,29 @@ func nullFloat(p *float64) any {
 	return *p
 }
 
-// ensureComputed computes a closed round's results if they are not kept yet.
-func (s *Store) ensureComputed(ctx context.Context, round RoundInfo) error {
-	done, err := s.computed(ctx, round.ID)
-	if err != nil || done {
-		return err
+// ensureComputed computes closed rounds' results where they are not kept
+// yet, asking which are kept in one query.
+func (s *Store) ensureComputed(ctx context.Context, rounds ...RoundInfo) error {
+	ids := make([]int64, len(rounds))
+	for i, r := range rounds {
+		ids[i] = r.ID
 	}
-	return s.ComputeRound(ctx, round.ID)
+	q, args, err := sqlx.In("SELECT round_id FROM result_rounds WHERE round_id IN (?)", ids)
+	if err != nil {
+		return fmt.Errorf("metrics: rounds computed: %w", err)
+	}
+	var kept []int64
+	if err := s.db.SelectContext(ctx, &kept, s.db.Rebind(q), args...); err != nil {
+		return fmt.Errorf("metrics: rounds computed: %w", err)
+	}
+	for _, id := range ids {
+		if !slices.Contains(kept, id) {
+			if err := s.ComputeRound(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // readRows reads the kept rows of the given rounds and units (all units
@@ -1065,11 +1078,11 @@ func (s *Store) history(ctx context.Context, unitID int64, rounds []RoundInfo) (
 	for i, u := range lineage {
 		codes[u.ID], ids[i] = u.Code, u.ID
 	}
+	if err := s.ensureComputed(ctx, rounds...); err != nil {
+		return nil, err
+	}
 	roundIDs := make([]int64, len(rounds))
 	for i, r := range rounds {
-		if err := s.ensureComputed(ctx, r); err != nil {
-			return nil, err
-		}
 		roundIDs[i] = r.ID
 	}
 	top, err := s.topmost(ctx, roundIDs, ids)

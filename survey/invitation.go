@@ -247,11 +247,16 @@ func (s *Store) FindInvitationRound(ctx context.Context, secret string) (Invitat
 }
 
 // scanInvitationRound reads the invitation matching where (one ?
-// placeholder, arg) joined with its round. Columns are scanned by
-// position, without sqlx's reflection: this runs on every form visit.
+// placeholder, arg) joined with its round. It runs on every form visit,
+// so the statement is prepared and its columns are scanned by position,
+// without sqlx's reflection.
 func (s *Store) scanInvitationRound(ctx context.Context, where string, arg any) (inv Invitation, r Round, err error) {
-	err = s.db.QueryRowContext(ctx, s.rebind("SELECT "+invitationRoundColumns+
-		" FROM invitations i JOIN rounds r ON r.id = i.round_id WHERE "+where), arg).Scan(
+	st, err := s.prepared(ctx, s.rebind("SELECT "+invitationRoundColumns+
+		" FROM invitations i JOIN rounds r ON r.id = i.round_id WHERE "+where))
+	if err != nil {
+		return inv, r, err
+	}
+	err = st.QueryRowContext(ctx, arg).Scan(
 		&inv.ID, &inv.RoundID, &inv.UnitID, &inv.Email, &inv.Used,
 		&r.ID, &r.Name, &r.QuestionnaireID, &r.OpensOn, &r.ClosesOn, &r.Threshold, &r.Status, &r.CreatedAt)
 	return inv, r, err

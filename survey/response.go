@@ -135,10 +135,10 @@ const useInvitation = `
 		AND round_id IN (SELECT id FROM rounds WHERE status = 'open' AND questionnaire_id = ?)
 	RETURNING round_id, unit_id`
 
-// submitPostgres writes w in one statement, one round trip: its CTEs mark
-// the invitation used if it is unused and its round is open with w's
-// questionnaire, insert the response only if that happened, and its
-// answers and comments from arrays. The statement is its own
+// submitPostgres writes w in one prepared statement, one round trip: its
+// CTEs mark the invitation used if it is unused and its round is open
+// with w's questionnaire, insert the response only if that happened, and
+// its answers and comments from arrays. The statement is its own
 // transaction, so it is all or nothing; a concurrent second submission
 // waits for the row lock of the first, then finds the invitation used.
 // It reports whether the response was stored.
@@ -151,8 +151,7 @@ func (s *Store) submitPostgres(ctx context.Context, w responseWrite) (bool, erro
 	for i, c := range w.Comments {
 		textItems[i], bodies[i] = c.ItemID, c.Body
 	}
-	var id string
-	err := s.db.QueryRowContext(ctx, s.rebind(`
+	st, err := s.prepared(ctx, s.rebind(`
 		WITH used AS (`+useInvitation+`), response AS (
 			INSERT INTO responses (id, round_id, unit_id, submitted_on, lang)
 			SELECT ?, round_id, unit_id, ?, ? FROM used
@@ -164,54 +163,77 @@ func (s *Store) submitPostgres(ctx context.Context, w responseWrite) (bool, erro
 			INSERT INTO comments (response_id, item_id, body)
 			SELECT response.id, c.item_id, c.body FROM response, unnest(?::int8[], ?::text[]) AS c(item_id, body)
 		)
-		SELECT id FROM response`),
-		w.InvitationID, w.questionnaireID, w.id, w.today, w.Lang, items, values, textItems, bodies).Scan(&id)
+		SELECT id FROM response`))
+	if err != nil {
+		return false, err
+	}
+	var id string
+	err = st.QueryRowContext(ctx, w.InvitationID, w.questionnaireID, w.id, w.today, w.Lang, items, values, textItems, bodies).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-// submitSQLite writes w in one transaction. SQLite takes one writer at a
-// time; submissions queue on the store's mutex instead of in SQLite's
-// busy handler, which polls with sleeps of up to 100 ms and so made the
-// 99th percentile long under load (bench/README.md). Other writers still
-// meet the busy timeout, as before.
+// submitSQLite writes w in one transaction of prepared statements
+// (parsing them was a tenth of the server's CPU under load). SQLite
+// takes one writer at a time; submissions queue on the store's mutex
+// instead of in SQLite's busy handler, which polls with sleeps of up to
+// 100 ms and so made the 99th percentile long under load
+// (bench/README.md). Other writers still meet the busy timeout, as before.
 func (s *Store) submitSQLite(ctx context.Context, w responseWrite) (bool, error) {
+	// Prepared before the transaction takes its connection, so that
+	// preparing never waits for a second one.
+	queries := []string{
+		useInvitation,
+		"INSERT INTO responses (id, round_id, unit_id, submitted_on, lang) VALUES (?, ?, ?, ?, ?)",
+		"INSERT INTO answers (response_id, item_id, value) VALUES " + valuesList(len(w.Answers), 3),
+		"INSERT INTO comments (response_id, item_id, body) VALUES " + valuesList(len(w.Comments), 3),
+	}
+	stmts := make([]*sql.Stmt, len(queries))
+	for i, q := range queries {
+		if (i == 2 && len(w.Answers) == 0) || (i == 3 && len(w.Comments) == 0) {
+			continue
+		}
+		st, err := s.prepared(ctx, s.rebind(q))
+		if err != nil {
+			return false, err
+		}
+		stmts[i] = st
+	}
 	s.submitMu.Lock()
 	defer s.submitMu.Unlock()
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback()
 	var roundID, unitID int64
-	err = tx.QueryRowxContext(ctx, tx.Rebind(useInvitation), w.InvitationID, w.questionnaireID).Scan(&roundID, &unitID)
+	err = tx.StmtContext(ctx, stmts[0]).QueryRowContext(ctx, w.InvitationID, w.questionnaireID).Scan(&roundID, &unitID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("use invitation: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO responses (id, round_id, unit_id, submitted_on, lang) VALUES (?, ?, ?, ?, ?)"),
-		w.id, roundID, unitID, w.today, w.Lang); err != nil {
+	if _, err := tx.StmtContext(ctx, stmts[1]).ExecContext(ctx, w.id, roundID, unitID, w.today, w.Lang); err != nil {
 		return false, err
 	}
-	if len(w.Answers) > 0 {
+	if stmts[2] != nil {
 		args := make([]any, 0, 3*len(w.Answers))
 		for _, a := range w.Answers {
 			args = append(args, w.id, a.ItemID, a.Value)
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO answers (response_id, item_id, value) VALUES "+valuesList(len(w.Answers), 3)), args...); err != nil {
+		if _, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx, args...); err != nil {
 			return false, fmt.Errorf("answers: %w", err)
 		}
 	}
-	if len(w.Comments) > 0 {
+	if stmts[3] != nil {
 		args := make([]any, 0, 3*len(w.Comments))
 		for _, c := range w.Comments {
 			args = append(args, w.id, c.ItemID, c.Body)
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO comments (response_id, item_id, body) VALUES "+valuesList(len(w.Comments), 3)), args...); err != nil {
+		if _, err := tx.StmtContext(ctx, stmts[3]).ExecContext(ctx, args...); err != nil {
 			return false, fmt.Errorf("comments: %w", err)
 		}
 	}

@@ -142,6 +142,8 @@ type Store struct {
 	items sync.Map // item id → *itemRules of its version, the answer checks (response.go)
 	// submitMu queues SQLite submissions for its one writer (response.go).
 	submitMu sync.Mutex
+	// stmts holds the employee form's prepared statements: query → *sql.Stmt (db.go).
+	stmts sync.Map
 	// questionnaires caches parsed versions, which never change:
 	// id → *Questionnaire (questionnaire_store.go).
 	questionnaires sync.Map

@@ -53,7 +53,7 @@ func TestBrowserAdmin(t *testing.T) {
 	b.tabTo("input code")
 	b.tabTo("button   ")
 	b.do(chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("#error-summary-title")))
-	if got := b.active(); !strings.HasSuffix(got, "error-summary-title") {
+	if got := b.focusOn("error-summary-title"); !strings.HasSuffix(got, "error-summary-title") {
 		t.Errorf("got focus on %q, want the error summary heading", got)
 	}
 	b.checkA11y("units with errors")

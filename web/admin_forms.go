@@ -50,6 +50,12 @@ func (es adminErrors) For(field string) string {
 	return ""
 }
 
+// Field returns the problem of the input with id field; its Text is ""
+// when there is none (the admin_field_error template shows it).
+func (es adminErrors) Field(field string) adminFieldError {
+	return adminFieldError{Field: field, Text: es.For(field)}
+}
+
 // add appends a problem of field in lang.
 func (es *adminErrors) add(lang, field, key string) {
 	*es = append(*es, adminFieldError{Field: field, Text: translate(lang, key)})

@@ -64,6 +64,14 @@ func (s *Server) renderInvitations(c *gin.Context, status int, lang string, u au
 	s.render(c, status, pageAdminInvitations, lang, p)
 }
 
+// invitationsProblem renders the invitations page with one problem: key
+// (a message key in lang) of the input with id field.
+func (s *Server) invitationsProblem(c *gin.Context, status int, lang string, u auth.User, r survey.Round, field, key string) {
+	var errs adminErrors
+	errs.add(lang, field, key)
+	s.renderInvitations(c, status, lang, u, r, invitationsPage{Errors: errs})
+}
+
 // handleInvitationsShow shows the upload form and the later actions.
 func (s *Server) handleInvitationsShow(c *gin.Context) {
 	lang := s.requestLang(c)
@@ -115,9 +123,7 @@ func (s *Server) handleInvitationsPreview(c *gin.Context) {
 	}
 	up, problem := readAdminUpload(c)
 	if problem != "" {
-		var errs adminErrors
-		errs.add(lang, "file", problem)
-		s.renderInvitations(c, http.StatusUnprocessableEntity, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusUnprocessableEntity, lang, u, r, "file", problem)
 		return
 	}
 	ctx := c.Request.Context()
@@ -156,9 +162,7 @@ func (s *Server) handleInvitationsCreate(c *gin.Context) {
 	uploadID, _ := strconv.ParseInt(c.PostForm("upload"), 10, 64)
 	rows, err := s.Survey.TakeStaffUpload(ctx, r.ID, uploadID)
 	if errors.Is(err, survey.ErrNotFound) {
-		var errs adminErrors
-		errs.add(lang, "file", "invitations.err.taken")
-		s.renderInvitations(c, http.StatusConflict, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusConflict, lang, u, r, "file", "invitations.err.taken")
 		return
 	}
 	if err != nil {
@@ -166,9 +170,7 @@ func (s *Server) handleInvitationsCreate(c *gin.Context) {
 		return
 	}
 	if !s.mailJobs.Enabled() && hasEmail(rows) {
-		var errs adminErrors
-		errs.add(lang, "file", "invitations.err.nomail")
-		s.renderInvitations(c, http.StatusConflict, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusConflict, lang, u, r, "file", "invitations.err.nomail")
 		return
 	}
 	issued, err := s.Survey.CreateInvitations(ctx, r.ID, rows)
@@ -331,24 +333,16 @@ func (s *Server) handleInvitationsCodes(c *gin.Context) {
 		return
 	}
 	if c.PostForm("confirm") == "" {
-		var errs adminErrors
-		errs.add(lang, "confirm-codes", "invitations.err.confirm")
-		s.renderInvitations(c, http.StatusUnprocessableEntity, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusUnprocessableEntity, lang, u, r, "confirm-codes", "invitations.err.confirm")
 		return
 	}
 	inv, err := s.Survey.ReissueCodes(c.Request.Context(), r.ID)
-	if errors.Is(err, survey.ErrConflict) {
-		s.roundConflict(c, lang, r)
-		return
-	}
 	if err != nil {
-		s.adminFail(c, err)
+		s.roundFail(c, lang, r, err)
 		return
 	}
 	if len(inv) == 0 {
-		var errs adminErrors
-		errs.add(lang, "confirm-codes", "invitations.err.nocodes")
-		s.renderInvitations(c, http.StatusConflict, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusConflict, lang, u, r, "confirm-codes", "invitations.err.nocodes")
 		return
 	}
 	s.sendCodeSheets(c, u, r, inv, "reissued")
@@ -365,18 +359,12 @@ func (s *Server) handleInvitationsRemind(c *gin.Context) {
 		return
 	}
 	if !s.mailJobs.Enabled() {
-		var errs adminErrors
-		errs.add(lang, "remind", "invitations.err.nomail")
-		s.renderInvitations(c, http.StatusConflict, lang, u, r, invitationsPage{Errors: errs})
+		s.invitationsProblem(c, http.StatusConflict, lang, u, r, "remind", "invitations.err.nomail")
 		return
 	}
 	inv, err := s.Survey.IssueReminderTokens(c.Request.Context(), r.ID)
-	if errors.Is(err, survey.ErrConflict) {
-		s.roundConflict(c, lang, r)
-		return
-	}
 	if err != nil {
-		s.adminFail(c, err)
+		s.roundFail(c, lang, r, err)
 		return
 	}
 	if len(inv) == 0 {

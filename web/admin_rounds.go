@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -435,6 +436,17 @@ func (s *Server) roundConflict(c *gin.Context, lang string, r survey.Round) {
 	})
 }
 
+// roundFail renders the failure of an action on round r: the conflict
+// page when the round is not in the state the action needs, else the
+// failure page of err.
+func (s *Server) roundFail(c *gin.Context, lang string, r survey.Round, err error) {
+	if errors.Is(err, survey.ErrConflict) {
+		s.roundConflict(c, lang, r)
+		return
+	}
+	s.adminFail(c, err)
+}
+
 // handleRoundOpen opens a draft round for answers.
 func (s *Server) handleRoundOpen(c *gin.Context) {
 	lang := s.formLang(c)
@@ -444,11 +456,7 @@ func (s *Server) handleRoundOpen(c *gin.Context) {
 		return
 	}
 	if err := s.Survey.OpenRound(c.Request.Context(), r.ID); err != nil {
-		if statusOf(err) == http.StatusConflict {
-			s.roundConflict(c, lang, r)
-			return
-		}
-		s.adminFail(c, err)
+		s.roundFail(c, lang, r, err)
 		return
 	}
 	s.adminAudit(c, u, actionRoundOpen, strconv.FormatInt(r.ID, 10), fmt.Sprintf("name=%q", r.Name))
@@ -490,11 +498,7 @@ func (s *Server) handleRoundClose(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	if err := s.Survey.CloseRound(ctx, r.ID); err != nil {
-		if statusOf(err) == http.StatusConflict {
-			s.roundConflict(c, lang, r)
-			return
-		}
-		s.adminFail(c, err)
+		s.roundFail(c, lang, r, err)
 		return
 	}
 	s.adminAudit(c, u, actionRoundClose, strconv.FormatInt(r.ID, 10), fmt.Sprintf("name=%q", r.Name))

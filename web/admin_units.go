@@ -45,6 +45,21 @@ type orgUnit struct {
 	OptionLabel string // the unit in a parent or successor select, indented
 }
 
+// unitOptions is the units a select offers, in tree order.
+type unitOptions []orgUnit
+
+// Select returns the options with the unit of code selected (the
+// admin_unit_options template shows them).
+func (us unitOptions) Select(code string) unitSelect {
+	return unitSelect{Options: us, Selected: code}
+}
+
+// unitSelect is the options of a select of units and the selected code.
+type unitSelect struct {
+	Options  unitOptions
+	Selected string
+}
+
 // maxIndent is the deepest level the tables indent further.
 const maxIndent = 5
 
@@ -125,7 +140,7 @@ type unitsPage struct {
 	Query         string
 	Tree          orgTree
 	Total, Shown  int
-	Options       []orgUnit // open units, for the parent select
+	Options       unitOptions // open units, for the parent select
 	Notice        string
 	Code, Name    string // the add form as posted
 	Parent        string
@@ -267,7 +282,7 @@ func (s *Server) handleUnitsImport(c *gin.Context) {
 type unitPage struct {
 	layout
 	Unit    orgUnit
-	Options []orgUnit // open units other than this one
+	Options unitOptions // open units other than this one
 	Notice  string
 	// The posted forms: name and parent; closing date and successor.
 	Name, Parent        string

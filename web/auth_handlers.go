@@ -97,6 +97,16 @@ func (s *Server) startSession(c *gin.Context, userID int64) error {
 	return nil
 }
 
+// signIn starts a session for the user and redirects to next (if it is
+// a local path); a failure answers 500.
+func (s *Server) signIn(c *gin.Context, userID int64, next string) {
+	if err := s.startSession(c, userID); err != nil {
+		s.denied(c, http.StatusInternalServerError, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(next))
+}
+
 // formLang is the language of a posted form: its lang field, else the request's.
 func (s *Server) formLang(c *gin.Context) string {
 	if l := c.PostForm("lang"); validLang(l) {
@@ -192,11 +202,7 @@ func (s *Server) handleLoginSubmit(c *gin.Context) {
 		s.denied(c, http.StatusInternalServerError, err)
 		return
 	}
-	if err := s.startSession(c, u.ID); err != nil {
-		s.denied(c, http.StatusInternalServerError, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, safeNext(p.Next))
+	s.signIn(c, u.ID, p.Next)
 }
 
 // handleLogout ends this browser's session.
@@ -319,11 +325,7 @@ func (s *Server) handleOIDCCallback(c *gin.Context) {
 		s.denied(c, http.StatusInternalServerError, err)
 		return
 	}
-	if err := s.startSession(c, u.ID); err != nil {
-		s.denied(c, http.StatusInternalServerError, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, safeNext(st.Next))
+	s.signIn(c, u.ID, st.Next)
 }
 
 // accountPage shows the signed-in user and the sign-out buttons.

@@ -143,6 +143,21 @@ func (b *browser) active() string {
 	return eval[string](b, `(e => e ? [e.tagName.toLowerCase(), e.getAttribute('name') || '', e.getAttribute('value') || '', e.id].join(' ') : '')(document.activeElement)`)
 }
 
+// focusOn waits up to two seconds for the element with id to take the
+// focus (autofocus runs a moment after the page shows) and returns what
+// has the focus then.
+func (b *browser) focusOn(id string) string {
+	b.t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got := b.active()
+		if strings.HasSuffix(got, " "+id) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // tabTo presses Tab until the focused element's description starts with
 // prefix.
 func (b *browser) tabTo(prefix string) {

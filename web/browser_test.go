@@ -34,7 +34,7 @@ func TestBrowser(t *testing.T) {
 	// the focus on the error summary.
 	b.tabTo("button action submit")
 	b.do(chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("#error-summary-title")))
-	if got := b.active(); !strings.HasSuffix(got, "error-summary-title") {
+	if got := b.focusOn("error-summary-title"); !strings.HasSuffix(got, "error-summary-title") {
 		t.Errorf("got focus on %q, want the error summary heading", got)
 	}
 	b.checkA11y("form with errors")

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/csrf"
@@ -74,8 +75,15 @@ func (s *Server) renderBlankForm(c *gin.Context, lang, secret string, r survey.R
 	// template does to the action.
 	action := template.HTMLEscapeString(url.PathEscape(secret))
 	field := csrf.TemplateField(c.Request)
-	out := make([]byte, 0, len(f.head)+len(action)+len(f.middle)+len(field)+len(f.tail))
-	out = append(append(append(append(append(out, f.head...), action...), f.middle...), field...), f.tail...)
+	// The page (tens of kB) is put together in a pooled buffer: a new one
+	// per visit was most of the server's allocations under load.
+	buf := pageBuffers.Get().(*[]byte)
+	out := append(append(append(append(append((*buf)[:0], f.head...), action...), f.middle...), field...), f.tail...)
 	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", out)
+	c.Data(http.StatusOK, "text/html; charset=utf-8", out) // written before Data returns
+	*buf = out
+	pageBuffers.Put(buf)
 }
+
+// pageBuffers holds the buffers renderBlankForm assembles pages in.
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}

@@ -549,21 +549,25 @@ func (s *Server) planRedirect(c *gin.Context, sc planScope, done string, id int6
 	c.Redirect(http.StatusSeeOther, planPath(sc.Round.ID, sc.Unit.Code)+"?"+q.Encode()+"#entry-"+strconv.FormatInt(id, 10))
 }
 
-// planEntryOf reads the :entry of a plan route; an entry of another
-// unit's plan is survey.ErrNotFound.
-func (s *Server) planEntryOf(c *gin.Context, sc planScope) (survey.PlanEntry, error) {
+// staffPlanEntry reads the scope and the :entry of a staff plan entry
+// route; an entry of another unit's plan is survey.ErrNotFound.
+func (s *Server) staffPlanEntry(c *gin.Context) (planScope, survey.PlanEntry, error) {
+	sc, err := s.staffPlanScope(c)
+	if err != nil {
+		return planScope{}, survey.PlanEntry{}, err
+	}
 	id, err := strconv.ParseInt(c.Param("entry"), 10, 64)
 	if err != nil {
-		return survey.PlanEntry{}, fmt.Errorf("plan entry %q: %w", c.Param("entry"), survey.ErrNotFound)
+		return planScope{}, survey.PlanEntry{}, fmt.Errorf("plan entry %q: %w", c.Param("entry"), survey.ErrNotFound)
 	}
 	e, err := s.Survey.FindPlanEntryByID(c.Request.Context(), id)
 	if err != nil {
-		return survey.PlanEntry{}, err
+		return planScope{}, survey.PlanEntry{}, err
 	}
 	if e.RoundID != sc.Round.ID || e.UnitID != sc.Unit.ID {
-		return survey.PlanEntry{}, fmt.Errorf("plan entry %d is not in this plan: %w", id, survey.ErrNotFound)
+		return planScope{}, survey.PlanEntry{}, fmt.Errorf("plan entry %d is not in this plan: %w", id, survey.ErrNotFound)
 	}
-	return e, nil
+	return sc, e, nil
 }
 
 // renderPlanEntry renders the edit form of entry e with its history.
@@ -591,12 +595,7 @@ func (s *Server) renderPlanEntry(c *gin.Context, status int, sc planScope, e sur
 
 // handlePlanEntryEdit shows the form to edit an entry, with its history.
 func (s *Server) handlePlanEntryEdit(c *gin.Context) {
-	sc, err := s.staffPlanScope(c)
-	if err != nil {
-		s.planFail(c, err)
-		return
-	}
-	e, err := s.planEntryOf(c, sc)
+	sc, e, err := s.staffPlanEntry(c)
 	if err != nil {
 		s.planFail(c, err)
 		return
@@ -609,12 +608,7 @@ func (s *Server) handlePlanEntryEdit(c *gin.Context) {
 // the form was opened shows their version and keeps nothing (409).
 func (s *Server) handlePlanEntryUpdate(c *gin.Context) {
 	ctx := c.Request.Context()
-	sc, err := s.staffPlanScope(c)
-	if err != nil {
-		s.planFail(c, err)
-		return
-	}
-	e, err := s.planEntryOf(c, sc)
+	sc, e, err := s.staffPlanEntry(c)
 	if err != nil {
 		s.planFail(c, err)
 		return

@@ -229,36 +229,6 @@ func measureLabel(lang string, m metrics.Measure) string {
 	return m.NameDA
 }
 
-// scoreOfMeasure returns u's score of the measure, nil when it has none.
-func scoreOfMeasure(u *metrics.UnitResults, m metrics.Measure) *metrics.Score {
-	if u == nil {
-		return nil
-	}
-	if m.Kind == metrics.KindIndex {
-		return u.Index
-	}
-	list := u.Dimensions
-	if m.Kind == metrics.KindFocusArea {
-		list = u.FocusAreas
-	}
-	if i := slices.IndexFunc(list, func(s metrics.Score) bool { return s.Key == m.Key }); i >= 0 {
-		return &list[i]
-	}
-	return nil
-}
-
-// socialCapitalMeasures returns the index and the dimensions among ms: the
-// columns of the trend and the heatmap.
-func socialCapitalMeasures(ms []metrics.Measure) []metrics.Measure {
-	var out []metrics.Measure
-	for _, m := range ms {
-		if m.Kind == metrics.KindIndex || m.Kind == metrics.KindDimension {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // measureLabels names measures in lang.
 func measureLabels(lang string, ms []metrics.Measure) []string {
 	out := make([]string, len(ms))
@@ -312,6 +282,17 @@ func (s *Server) resultsError(c *gin.Context, err error) {
 		status = http.StatusNotFound
 	}
 	s.denied(c, status, err)
+}
+
+// resultsRoundID returns the round id of the :id parameter, rendering the
+// results error page when it is none; ok is false then.
+func (s *Server) resultsRoundID(c *gin.Context) (int64, bool) {
+	id, err := roundParam(c)
+	if err != nil {
+		s.resultsError(c, err)
+		return 0, false
+	}
+	return id, true
 }
 
 // auditResults logs that the signed-in user read or exported results.
@@ -661,9 +642,8 @@ func (s *Server) handleResultsUnit(c *gin.Context) {
 	ctx := c.Request.Context()
 	lang := s.requestLang(c)
 	u, _, _ := s.currentUser(c) // require has signed the user in
-	id, err := roundParam(c)
-	if err != nil {
-		s.resultsError(c, err)
+	id, ok := s.resultsRoundID(c)
+	if !ok {
 		return
 	}
 	code := c.Param("code")
@@ -731,7 +711,7 @@ func newResultsUnitPage(lang string, ur *metrics.UnitResult, rr *metrics.RoundRe
 	for _, m := range ur.Measures {
 		switch m.Kind {
 		case metrics.KindIndex, metrics.KindDimension, metrics.KindFocusArea:
-			row := scoreRow{Name: measureLabel(lang, m), Unit: f.score(scoreOfMeasure(&ur.Unit, m)), Parent: f.score(scoreOfMeasure(parent, m)), Root: f.score(scoreOfMeasure(root, m))}
+			row := scoreRow{Name: measureLabel(lang, m), Unit: f.score(ur.Unit.Score(m)), Parent: f.score(parent.Score(m)), Root: f.score(root.Score(m))}
 			if m.Kind == metrics.KindFocusArea {
 				p.FocusAreas.Rows = append(p.FocusAreas.Rows, row)
 			} else {
@@ -824,7 +804,7 @@ func (s *Server) handleResultsTrend(c *gin.Context) {
 		return
 	}
 	f := numFormat{lang}
-	ms := socialCapitalMeasures(t.Measures)
+	ms := metrics.ScoreMeasures(t.Measures)
 	p := resultsTrendPage{layout: resultsLayout(c, u, lang, tprintf(lang, "results.trend.title", t.Unit.Name)),
 		UnitName: t.Unit.Name, Predecessors: t.Unit.Predecessors, Measures: measureLabels(lang, ms)}
 	for _, r := range t.Rounds {
@@ -833,7 +813,7 @@ func (s *Server) handleResultsTrend(c *gin.Context) {
 			row.Predecessor = strings.Join(r.Units, ", ")
 		}
 		for _, m := range ms {
-			row.Cells = append(row.Cells, f.score(scoreOfMeasure(&r.Result, m)))
+			row.Cells = append(row.Cells, f.score(r.Result.Score(m)))
 		}
 		p.Rounds = append(p.Rounds, row)
 	}
@@ -874,9 +854,8 @@ type heatmapRow struct {
 func (s *Server) handleResultsHeatmap(c *gin.Context) {
 	lang := s.requestLang(c)
 	u, _, _ := s.currentUser(c) // require has signed the user in
-	id, err := roundParam(c)
-	if err != nil {
-		s.resultsError(c, err)
+	id, ok := s.resultsRoundID(c)
+	if !ok {
 		return
 	}
 	depth, err := strconv.Atoi(c.DefaultQuery("depth", strconv.Itoa(heatmapDepth)))
@@ -910,7 +889,7 @@ func (s *Server) handleResultsHeatmap(c *gin.Context) {
 		return
 	}
 	f := numFormat{lang}
-	ms := socialCapitalMeasures(rr.Measures)
+	ms := metrics.ScoreMeasures(rr.Measures)
 	p := resultsHeatmapPage{layout: resultsLayout(c, u, lang, tprintf(lang, "results.heatmap.title", top.Name)),
 		RoundName: rr.Round.Name, UnitName: top.Name, UnitURL: unitResultsPath(id, code), Measures: measureLabels(lang, ms),
 		Chart: resultsChart{resultsChartSrc(id, code, "heatmap", lang), tprintf(lang, "results.alt.heatmap", top.Name)}}
@@ -921,7 +900,7 @@ func (s *Server) handleResultsHeatmap(c *gin.Context) {
 		ur := byCode[uc]
 		row := heatmapRow{Name: ur.Name, URL: unitResultsPath(id, uc), Level: min(level, maxHeatmapDepth), Respondents: f.respondents(ur.Cell)}
 		for _, m := range ms {
-			row.Cells = append(row.Cells, f.score(scoreOfMeasure(ur, m)))
+			row.Cells = append(row.Cells, f.score(ur.Score(m)))
 		}
 		p.Rows = append(p.Rows, row)
 	})
@@ -964,9 +943,8 @@ func (s *Server) handleResultsCorrelation(c *gin.Context) {
 	ctx := c.Request.Context()
 	lang := s.requestLang(c)
 	u, _, _ := s.currentUser(c) // require has signed the user in
-	id, err := roundParam(c)
-	if err != nil {
-		s.resultsError(c, err)
+	id, ok := s.resultsRoundID(c)
+	if !ok {
 		return
 	}
 	cr, err := s.Metrics.Correlation(ctx, id)
@@ -1030,9 +1008,8 @@ func (s *Server) handleResultsCorrelation(c *gin.Context) {
 // handleResultsCSV downloads one table of `tillid export csv` for a unit's
 // subtree in a round: results.csv, items.csv or absence.csv.
 func (s *Server) handleResultsCSV(c *gin.Context) {
-	id, err := roundParam(c)
-	if err != nil {
-		s.resultsError(c, err)
+	id, ok := s.resultsRoundID(c)
+	if !ok {
 		return
 	}
 	tables, err := s.Metrics.Export(c.Request.Context(), id, c.Param("code"))
@@ -1046,9 +1023,8 @@ func (s *Server) handleResultsCSV(c *gin.Context) {
 // handleResultsCorrelationCSV downloads a round's correlation tables:
 // correlation.csv or correlation_summary.csv.
 func (s *Server) handleResultsCorrelationCSV(c *gin.Context) {
-	id, err := roundParam(c)
-	if err != nil {
-		s.resultsError(c, err)
+	id, ok := s.resultsRoundID(c)
+	if !ok {
 		return
 	}
 	tables, err := s.Metrics.ExportCorrelation(c.Request.Context(), id)

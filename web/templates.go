@@ -55,13 +55,13 @@ var pageNames = []string{pageForm, pageKode, pageMessage, pageLogin, pageAccount
 type templates map[string]map[string]*template.Template
 
 // loadTemplates parses every page with the layout and the shared pieces
-// of the administration pages, once per language.
+// of the administration and the results pages, once per language.
 func loadTemplates() (templates, error) {
 	ts := templates{}
 	for _, page := range pageNames {
 		ts[page] = map[string]*template.Template{}
 		for _, lang := range langs {
-			t, err := template.New(page).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/admin_partials.html", "templates/"+page)
+			t, err := template.New(page).Funcs(templateFuncs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/admin_partials.html", "templates/results_partials.html", "templates/"+page)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", page, err)
 			}

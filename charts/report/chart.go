@@ -155,33 +155,6 @@ func chartScore(s *metrics.Score) charts.Score {
 	return out
 }
 
-// scoreOf returns u's score of the measure, nil when it has none.
-func scoreOf(u *metrics.UnitResults, m metrics.Measure) *metrics.Score {
-	if m.Kind == metrics.KindIndex {
-		return u.Index
-	}
-	list := u.Dimensions
-	if m.Kind == metrics.KindFocusArea {
-		list = u.FocusAreas
-	}
-	if i := slices.IndexFunc(list, func(s metrics.Score) bool { return s.Key == m.Key }); i >= 0 {
-		return &list[i]
-	}
-	return nil
-}
-
-// scoreMeasures returns the index and the dimensions among ms, the rows
-// of the dimensions figure and the columns of the heatmap.
-func scoreMeasures(ms []metrics.Measure) []metrics.Measure {
-	var out []metrics.Measure
-	for _, m := range ms {
-		if m.Kind == metrics.KindIndex || m.Kind == metrics.KindDimension {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // measureName names a measure in the scope's language.
 func (sc scope) measureName(m metrics.Measure) string {
 	if m.Kind == metrics.KindIndex {
@@ -209,7 +182,7 @@ func (sc scope) trendChart(t *metrics.Trend) (*Chart, error) {
 		}
 	}
 	if len(series) == 0 {
-		series = scoreMeasures(t.Measures)
+		series = metrics.ScoreMeasures(t.Measures)
 	}
 	d := charts.TrendData{Header: sc.header(sc.w.title[Trend], t.Unit.Name, 0)}
 	d.Rounds = rounds[0].Round.Name
@@ -224,7 +197,7 @@ func (sc scope) trendChart(t *metrics.Trend) (*Chart, error) {
 			if err != nil {
 				return nil, fmt.Errorf("report: trend of %s: %w", t.Unit.Code, err)
 			}
-			ms := scoreOf(&r.Result, m)
+			ms := r.Result.Score(m)
 			if ms == nil { // not measured in this round's questionnaire
 				continue
 			}
@@ -281,10 +254,10 @@ func (sc scope) dimensionsChart(ur *metrics.UnitResult) *Chart {
 		d.Groups = append(d.Groups, g.Name)
 	}
 	table := [][]string{{"measure", "unit", "score", "ci_low", "ci_high", "n"}}
-	for _, m := range scoreMeasures(ur.Measures) {
+	for _, m := range metrics.ScoreMeasures(ur.Measures) {
 		ds := charts.DimensionScores{Name: sc.measureName(m)}
 		for _, g := range groups {
-			s := chartScore(scoreOf(g, m))
+			s := chartScore(g.Score(m))
 			ds.Scores = append(ds.Scores, s)
 			table = append(table, append([]string{ds.Name, g.Name}, scoreCells(s)...))
 		}
@@ -445,7 +418,7 @@ func (sc scope) heatmapChart(rr *metrics.RoundResults, code string) *Chart {
 		codes[i] = u.Code
 	}
 	rows := treeRows(code, func(i int) string { return rr.Units[i].ParentCode }, codes)
-	ms := scoreMeasures(rr.Measures)
+	ms := metrics.ScoreMeasures(rr.Measures)
 	name := ""
 	if len(rows) > 0 {
 		name = rr.Units[rows[0].index].Name
@@ -462,7 +435,7 @@ func (sc scope) heatmapChart(rr *metrics.RoundResults, code string) *Chart {
 		hr := charts.HeatmapRow{Name: u.Name, Depth: r.depth}
 		cells := []string{u.Code, u.Name, strconv.Itoa(r.depth)}
 		for _, m := range ms {
-			s := chartScore(scoreOf(u, m))
+			s := chartScore(u.Score(m))
 			hr.Cells = append(hr.Cells, s)
 			cells = append(cells, scoreCells(s)[0])
 		}

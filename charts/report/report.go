@@ -111,7 +111,7 @@ func (b *Builder) Chart(ctx context.Context, req ChartRequest) (*Chart, error) {
 func (sc scope) unitChart(ur *metrics.UnitResult, kind Kind, section string) *Chart {
 	switch kind {
 	case Dimensions:
-		if len(scoreMeasures(ur.Measures)) == 0 {
+		if len(metrics.ScoreMeasures(ur.Measures)) == 0 {
 			return nil
 		}
 		return sc.dimensionsChart(ur)
@@ -319,7 +319,7 @@ func (r *Report) plan(top int) {
 			r.Pages[len(r.Pages)-1].Text = w.notice(u.Name, r.Threshold, u.Reason)
 		default:
 			add(Trend, "", w.title[Trend])
-			if len(scoreMeasures(r.results.Measures)) > 0 {
+			if len(metrics.ScoreMeasures(r.results.Measures)) > 0 {
 				add(Dimensions, "", w.title[Dimensions])
 			}
 			for _, s := range likert {

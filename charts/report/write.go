@@ -240,7 +240,7 @@ func suppressedCells(n int) []string {
 func (sc scope) noticeTable(u *metrics.UnitResults, measures []metrics.Measure) [][]string {
 	reason := string(u.Reason)
 	table := [][]string{{"unit_code", "unit", "measure", "value", "reason"}, {u.Code, u.Name, "respondents", suppressedCell, reason}}
-	for _, m := range scoreMeasures(measures) {
+	for _, m := range metrics.ScoreMeasures(measures) {
 		table = append(table, []string{u.Code, u.Name, sc.measureName(m), suppressedCell, reason})
 	}
 	for _, it := range sc.q.Items {

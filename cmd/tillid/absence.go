@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/tillid/tillid/metrics"
 )
@@ -11,36 +10,13 @@ import (
 // runImportAbsence imports monthly sickness absence from a CSV or XLSX
 // file: tillid import absence FILE [--dry-run].
 func runImportAbsence(ctx context.Context, m *Main, args []string) error {
-	fs := m.flagSet("import absence")
-	dryRun := fs.Bool("dry-run", false, "check the file and print what would change, changing nothing")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: tillid import absence FILE [--dry-run] [--db DSN]\n\n"+
-			"FILE is CSV or XLSX with the columns unit_code, month (YYYY-MM), absence_days,\n"+
-			"possible_days and optionally fte and category (egen sygdom | arbejdsskade).")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
+	rows, dryRun, err := readImport(ctx, m, "absence", "FILE is CSV or XLSX with the columns unit_code, month (YYYY-MM), absence_days,\n"+
+		"possible_days and optionally fte and category (egen sygdom | arbejdsskade).", args, metrics.ParseAbsence)
 	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		fs.Usage()
-		return fmt.Errorf("import absence: want one FILE")
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return fmt.Errorf("import absence: %w", err)
-	}
-	defer f.Close()
-	rows, err := metrics.ParseAbsence(f, files[0])
-	if err != nil {
-		return err
-	}
-	if err := m.openStore(ctx); err != nil {
 		return err
 	}
 	var res metrics.AbsenceImportResult
-	if *dryRun {
+	if dryRun {
 		res, err = m.Metrics.PlanAbsenceImport(ctx, rows)
 	} else {
 		res, err = m.Metrics.ImportAbsence(ctx, rows)
@@ -48,12 +24,8 @@ func runImportAbsence(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	verb := "imported"
-	if *dryRun {
-		verb = "would import (dry run, nothing changed)"
-	}
 	fmt.Fprintf(m.Stdout, "absence: %s %d rows for %d units, %s to %s: %d added, %d replaced, %d unchanged\n",
-		verb, res.Rows, res.Units, res.From, res.To, res.Added, res.Replaced, res.Unchanged)
+		importVerb(dryRun), res.Rows, res.Units, res.From, res.To, res.Added, res.Replaced, res.Unchanged)
 	const shown = 20
 	for i, c := range res.Changes {
 		if i == shown {

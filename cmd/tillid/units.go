@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/tillid/tillid/survey"
 )
@@ -11,36 +11,14 @@ import (
 // runImportUnits imports the organisation tree from a CSV or XLSX file:
 // tillid import units FILE [--dry-run].
 func runImportUnits(ctx context.Context, m *Main, args []string) error {
-	fs := m.flagSet("import units")
-	dryRun := fs.Bool("dry-run", false, "check the file and print what would change, changing nothing")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: tillid import units FILE [--dry-run] [--db DSN]\n\n"+
-			"FILE is CSV (',' or ';') or XLSX with the columns code, name, parent_code\n"+
-			"(empty for the root). Known codes are renamed and moved; no unit is deleted.")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
+	rows, dryRun, err := readImport(ctx, m, "units", "FILE is CSV (',' or ';') or XLSX with the columns code, name, parent_code\n"+
+		"(empty for the root). Known codes are renamed and moved; no unit is deleted.", args,
+		func(r io.Reader, _ string) ([]survey.UnitRow, error) { return survey.ParseUnitsCSV(r) })
 	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		fs.Usage()
-		return fmt.Errorf("import units: want one FILE")
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return fmt.Errorf("import units: %w", err)
-	}
-	defer f.Close()
-	rows, err := survey.ParseUnitsCSV(f)
-	if err != nil {
-		return err
-	}
-	if err := m.openStore(ctx); err != nil {
 		return err
 	}
 	var res survey.UnitImportResult
-	if *dryRun {
+	if dryRun {
 		res, err = m.Store.PlanUnitImport(ctx, rows)
 	} else {
 		res, err = m.Store.ImportUnits(ctx, rows)
@@ -48,12 +26,8 @@ func runImportUnits(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	verb := "imported"
-	if *dryRun {
-		verb = "would import (dry run, nothing changed)"
-	}
 	fmt.Fprintf(m.Stdout, "units: %s %d rows: %d created, %d renamed, %d moved, %d unchanged\n",
-		verb, len(rows), res.Created, res.Renamed, res.Moved, res.Unchanged)
+		importVerb(dryRun), len(rows), res.Created, res.Renamed, res.Moved, res.Unchanged)
 	for _, c := range res.Changes {
 		switch {
 		case c.Created:
