@@ -90,7 +90,7 @@ func ParseAbsence(r io.Reader, name string) ([]AbsenceRow, error) {
 		errs survey.ImportErrors
 	)
 	for _, t := range table {
-		row := AbsenceRow{Line: t.Line, UnitCode: t.Cell(idx[colUnit]), Month: t.Cell(idx[colMonth])}
+		row := AbsenceRow{Line: t.Line, UnitCode: t.Cell(idx[colUnit]), Month: monthOfCell(t.Cell(idx[colMonth]))}
 		bad := len(errs)
 		number := func(col string, i int, dst *float64) bool {
 			v, err := parseDecimal(t.Cell(i))
@@ -193,6 +193,17 @@ func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) 
 
 func sortLineErrors(errs survey.ImportErrors) {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+}
+
+// monthOfCell reads a month column: YYYY-MM, or the first day of a month
+// as YYYY-MM-01 (what a spreadsheet's date cell becomes).
+func monthOfCell(s string) string {
+	if len(s) == len("2006-01-02") && strings.HasSuffix(s, "-01") {
+		if _, err := time.Parse("2006-01-02", s); err == nil {
+			return s[:len(monthLayout)]
+		}
+	}
+	return s
 }
 
 // parseMonth parses a calendar month 'YYYY-MM' to its first day in UTC.

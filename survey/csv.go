@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -160,6 +161,17 @@ func readXLSX(data []byte) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("survey: read XLSX sheet %q: %w", sheets[0], err)
 	}
+	raw, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("survey: read XLSX sheet %q: %w", sheets[0], err)
+	}
+	for i, rec := range cells {
+		for j := range rec {
+			if i < len(raw) && j < len(raw[i]) {
+				rec[j] = plainCell(rec[j], raw[i][j])
+			}
+		}
+	}
 	var rows []Row
 	for i, rec := range cells {
 		if !blank(rec) {
@@ -167,6 +179,47 @@ func readXLSX(data []byte) ([]Row, error) {
 		}
 	}
 	return rows, nil
+}
+
+// plainCell undoes Excel's display formats: a number shown with
+// thousands separators or a fixed number of decimals ("1.234,50") comes
+// back as its value ("1234.5"), and a date as YYYY-MM-DD, so that imports
+// read what the cell holds rather than how this computer's Excel shows it.
+func plainCell(shown, value string) string {
+	if shown == value {
+		return shown
+	}
+	v, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		return shown
+	}
+	if looksLikeDate(shown) {
+		if t, err := excelize.ExcelDateToTime(v, false); err == nil {
+			return t.Format(DateLayout)
+		}
+		return shown
+	}
+	if strings.Trim(shown, "0123456789.,  -+") == "" {
+		return value // a number format: thousands separators, decimals
+	}
+	return shown
+}
+
+// looksLikeDate reports whether a formatted cell reads as a date: day,
+// month and year in either order ("01-03-2024", "2024-03-01", "1.3.24"),
+// which thousands groups ("1.234.567", always three digits) are not.
+func looksLikeDate(s string) bool {
+	for _, sep := range []string{"-", ".", "/"} {
+		parts := strings.Split(s, sep)
+		if len(parts) != 3 {
+			continue
+		}
+		a, b, c := len(parts[0]), len(parts[1]), len(parts[2])
+		if (a == 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && (c == 2 || c == 4)) {
+			return true
+		}
+	}
+	return false
 }
 
 func blank(rec []string) bool {

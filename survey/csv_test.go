@@ -99,3 +99,40 @@ func TestColumns(t *testing.T) {
 		}
 	})
 }
+
+func TestReadTableXLSXFormats(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	thousands, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	if err != nil {
+		t.Fatal(err)
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // a short date
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, v := range map[string]any{"A1": "unit_code", "B1": "month", "C1": "days", "A2": "20100", "B2": 45352.0, "C2": 1234.5} {
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.SetCellStyle(sheet, "B2", "B2", date)
+	f.SetCellStyle(sheet, "C2", "C2", thousands)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := survey.ReadTable(&buf, "fravaer.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(rows))
+	}
+	// The cells' values, not how Excel shows them: 1,234.50 is 1234.5
+	// and the date serial 45352 is 2024-03-01.
+	if got, want := strings.Join(rows[0].Cells, "|"), "20100|2024-03-01|1234.5"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -124,6 +124,39 @@ func runRoundMove(ctx context.Context, m *Main, action string, args []string) er
 	return nil
 }
 
+// roundTotals returns how many a round invited (HR's own number, the
+// invitations it issued) and how many answered, summed over the round's
+// top units as the metrics door publishes them: "-" when any of those
+// counts is suppressed (fewer than k invited).
+func roundTotals(ctx context.Context, m *Main, roundID int64) (invited int, answered string, err error) {
+	counts, err := m.Store.InvitationCounts(ctx, roundID)
+	if err != nil {
+		return 0, "", err
+	}
+	for _, c := range counts {
+		invited += c.Invited
+	}
+	p, err := m.Metrics.RoundProgress(ctx, roundID)
+	if err != nil {
+		return 0, "", err
+	}
+	inRound := map[string]bool{}
+	for _, u := range p.Units {
+		inRound[u.Code] = true
+	}
+	var ans int
+	for _, u := range p.Units {
+		if inRound[u.ParentCode] {
+			continue // counted in its parent's subtree
+		}
+		if u.Answered == nil {
+			return invited, "-", nil
+		}
+		ans += *u.Answered
+	}
+	return invited, strconv.Itoa(ans), nil
+}
+
 func runRoundList(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("round list")
 	if err := fs.Parse(args); err != nil {
@@ -139,22 +172,12 @@ func runRoundList(ctx context.Context, m *Main, args []string) error {
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tOPENS\tCLOSES\tK\tQUESTIONNAIRE\tINVITED\tANSWERED\tNAME")
 	for _, r := range rounds {
-		counts, err := m.Store.InvitationCounts(ctx, r.ID)
+		invited, answered, err := roundTotals(ctx, m, r.ID)
 		if err != nil {
 			return err
 		}
-		var total survey.InviteCount
-		for _, c := range counts {
-			total.Invited += c.Invited
-			total.Used += c.Used
-		}
-		// Like every count, the number answered is shown only for k or more invited.
-		answered := "-"
-		if total.Invited >= r.Threshold {
-			answered = strconv.Itoa(total.Used)
-		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n",
-			r.ID, r.Status, r.OpensOn, r.ClosesOn, r.Threshold, r.QuestionnaireID, total.Invited, answered, r.Name)
+			r.ID, r.Status, r.OpensOn, r.ClosesOn, r.Threshold, r.QuestionnaireID, invited, answered, r.Name)
 	}
 	return tw.Flush()
 }
