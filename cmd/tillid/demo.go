@@ -67,15 +67,12 @@ func (m *Main) demoIfEmpty(ctx context.Context, baseURL string) error {
 	return m.demoAccounts(ctx)
 }
 
-// demoManagerUnit is the unit the demo's manager leads: an institution
-// with teams below it.
-const demoManagerUnit = "20100"
-
 // demoAccounts creates one staff account per role for the demo, all with
 // one random password, and prints them: HR sees everything, the
-// committee reads everything, the manager leads demoManagerUnit.
+// committee reads everything, the manager leads an institution (a unit
+// two levels down that has teams below it).
 func (m *Main) demoAccounts(ctx context.Context) error {
-	unit, err := m.Store.FindUnitByCode(ctx, demoManagerUnit)
+	unit, err := m.demoManagerUnit(ctx)
 	if err != nil {
 		return fmt.Errorf("demo: accounts: %w", err)
 	}
@@ -96,6 +93,30 @@ func (m *Main) demoAccounts(ctx context.Context) error {
 		fmt.Fprintf(m.Stdout, "  %-22s %s\n", users[i].Email, demoRole(users[i].Role, unit))
 	}
 	return nil
+}
+
+// demoManagerUnit returns the first open unit, in code order, two levels
+// below the top that has units below it.
+func (m *Main) demoManagerUnit(ctx context.Context) (survey.Unit, error) {
+	units, err := m.Store.FindUnits(ctx)
+	if err != nil {
+		return survey.Unit{}, err
+	}
+	parent := map[int64]int64{}
+	hasChildren := map[int64]bool{}
+	for _, u := range units {
+		if u.ParentID.Valid {
+			parent[u.ID] = u.ParentID.Int64
+			hasChildren[u.ParentID.Int64] = true
+		}
+	}
+	for _, u := range units {
+		p, ok := parent[u.ID]
+		if _, grand := parent[p]; ok && grand && hasChildren[u.ID] && !u.Closed() {
+			return u, nil
+		}
+	}
+	return survey.Unit{}, fmt.Errorf("no unit two levels down with units below it: %w", survey.ErrNotFound)
 }
 
 // demoRole says in both languages what a demo account may do.
