@@ -94,19 +94,18 @@ func (s *Server) routes() error {
 
 	// Rounds and their invitations, e-mails and code sheets
 	// (admin_rounds.go, admin_invitations.go); administrators only.
-	rounds := s.require(auth.RoleAdministrator)
-	staff.GET("/admin/rounds", rounds, s.handleRoundsList)
-	staff.GET("/admin/rounds/new", rounds, s.handleRoundNew)
-	staff.POST("/admin/rounds", rounds, s.handleRoundCreate)
-	staff.GET("/admin/rounds/:id", rounds, s.handleRoundShow)
-	staff.POST("/admin/rounds/:id/open", rounds, s.handleRoundOpen)
-	staff.GET("/admin/rounds/:id/close", rounds, s.handleRoundCloseConfirm)
-	staff.POST("/admin/rounds/:id/close", rounds, s.handleRoundClose)
-	staff.GET("/admin/rounds/:id/invitations", rounds, s.handleInvitationsShow)
-	staff.POST("/admin/rounds/:id/invitations/preview", rounds, s.handleInvitationsPreview)
-	staff.POST("/admin/rounds/:id/invitations", rounds, s.handleInvitationsCreate)
-	staff.POST("/admin/rounds/:id/invitations/codes", rounds, s.handleInvitationsCodes)
-	staff.POST("/admin/rounds/:id/invitations/reminder", rounds, s.handleInvitationsRemind)
+	staff.GET("/admin/rounds", hr, s.handleRoundsList)
+	staff.GET("/admin/rounds/new", hr, s.handleRoundNew)
+	staff.POST("/admin/rounds", hr, s.handleRoundCreate)
+	staff.GET("/admin/rounds/:id", hr, s.handleRoundShow)
+	staff.POST("/admin/rounds/:id/open", hr, s.handleRoundOpen)
+	staff.GET("/admin/rounds/:id/close", hr, s.handleRoundCloseConfirm)
+	staff.POST("/admin/rounds/:id/close", hr, s.handleRoundClose)
+	staff.GET("/admin/rounds/:id/invitations", hr, s.handleInvitationsShow)
+	staff.POST("/admin/rounds/:id/invitations/preview", hr, s.handleInvitationsPreview)
+	staff.POST("/admin/rounds/:id/invitations", hr, s.handleInvitationsCreate)
+	staff.POST("/admin/rounds/:id/invitations/codes", hr, s.handleInvitationsCodes)
+	staff.POST("/admin/rounds/:id/invitations/reminder", hr, s.handleInvitationsRemind)
 
 	// The APV action plan (plans.go): every role reads, managers only
 	// their own subtree; HR and managers write, the committee only reads.
