@@ -2,9 +2,12 @@ package metrics
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"sort"
 	"strconv"
@@ -249,7 +252,8 @@ func (s *Store) PlanAbsenceImport(ctx context.Context, rows []AbsenceRow) (Absen
 
 // ImportAbsence stores rows in one transaction, all or nothing: a month
 // imported again for the same unit and category replaces the stored
-// values, so the import is idempotent. Rows with an unknown unit, a month
+// values, so the import is idempotent. The same transaction rebuilds the
+// subtree rollup AbsenceSeries reads. Rows with an unknown unit, a month
 // after the unit was closed or bad values reject the whole import with a
 // survey.ImportErrors naming each line, column and value.
 func (s *Store) ImportAbsence(ctx context.Context, rows []AbsenceRow) (AbsenceImportResult, error) {
@@ -264,6 +268,9 @@ func (s *Store) ImportAbsence(ctx context.Context, rows []AbsenceRow) (AbsenceIm
 	}
 	if err := upsertAbsence(ctx, tx, rows, ids); err != nil {
 		return AbsenceImportResult{}, err
+	}
+	if err := rebuildSubtrees(ctx, tx); err != nil {
+		return AbsenceImportResult{}, fmt.Errorf("metrics: import absence: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return AbsenceImportResult{}, fmt.Errorf("metrics: import absence: commit: %w", err)
@@ -443,52 +450,31 @@ func (s *Store) absenceSeries(ctx context.Context, unitIDs []int64, from, to str
 	if to != "" {
 		hi = to
 	}
-	g, err := s.loadUnitGraph(ctx)
+	g, err := loadUnitGraph(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	// targets[u] lists the requested units whose subtree holds unit u.
-	targets := make(map[int64][]int64)
-	var scope []int64
 	unitIDs = slices.Compact(slices.Sorted(slices.Values(unitIDs)))
 	for _, id := range unitIDs {
 		if !g.known[id] {
 			return nil, fmt.Errorf("metrics: absence series: unit %d: %w", id, survey.ErrNotFound)
 		}
-		for _, u := range g.scope(id) {
-			if len(targets[u]) == 0 {
-				scope = append(scope, u)
-			}
-			targets[u] = append(targets[u], id)
+	}
+	var built string
+	if err := s.db.GetContext(ctx, &built, "SELECT fingerprint FROM absence_subtree_state WHERE id = 1"); err != nil {
+		return nil, fmt.Errorf("metrics: absence series: rollup state: %w", err)
+	}
+	var byMonth map[int64]map[string]*AbsencePoint
+	if built == g.fingerprint {
+		byMonth, err = s.rollupMonths(ctx, unitIDs, lo, hi)
+	} else {
+		// The tree changed shape since the rollup was built: sum the
+		// subtrees live this once and rebuild the rollup for next time.
+		byMonth, err = s.liveMonths(ctx, g, unitIDs, lo, hi)
+		if err == nil {
+			s.rebuildRollup(ctx)
 		}
 	}
-	if len(unitIDs) > 1 {
-		scope = nil // read every unit's months rather than list them all
-	}
-	byMonth := make(map[int64]map[string]*AbsencePoint, len(unitIDs))
-	err = s.unitMonths(ctx, scope, lo, hi, func(m unitMonth) {
-		for _, id := range targets[m.unitID] {
-			months := byMonth[id]
-			if months == nil {
-				months = make(map[string]*AbsencePoint)
-				byMonth[id] = months
-			}
-			p := months[m.month]
-			if p == nil {
-				p = &AbsencePoint{Period: m.month, FTE: new(float64), months: 1}
-				months[m.month] = p
-			}
-			p.AbsenceDays += m.absence
-			p.OwnIllnessDays += m.own
-			p.WorkInjuryDays += m.injury
-			p.PossibleDays += m.possible
-			p.Units++
-			if m.fte.Valid {
-				*p.FTE += m.fte.Float64
-				p.fteUnits++
-			}
-		}
-	})
 	if err != nil {
 		return nil, err
 	}
@@ -511,6 +497,180 @@ func (s *Store) absenceSeries(ctx context.Context, unitIDs []int64, from, to str
 	return out, nil
 }
 
+// liveMonths sums the stored unit-months of each unit's subtree, by unit
+// and month, from month lo to hi.
+func (s *Store) liveMonths(ctx context.Context, g unitGraph, unitIDs []int64, lo, hi string) (map[int64]map[string]*AbsencePoint, error) {
+	// targets[u] lists the requested units whose subtree holds unit u.
+	targets := make(map[int64][]int64)
+	var scope []int64
+	for _, id := range unitIDs {
+		for _, u := range g.scope(id) {
+			if len(targets[u]) == 0 {
+				scope = append(scope, u)
+			}
+			targets[u] = append(targets[u], id)
+		}
+	}
+	if len(unitIDs) > 1 {
+		scope = nil // read every unit's months rather than list them all
+	}
+	byMonth := make(map[int64]map[string]*AbsencePoint, len(unitIDs))
+	err := unitMonths(ctx, s.db, scope, lo, hi, func(m unitMonth) {
+		for _, id := range targets[m.unitID] {
+			byMonth[id] = addUnitMonth(byMonth[id], m)
+		}
+	})
+	return byMonth, err
+}
+
+// addUnitMonth adds a unit's month to months (made when nil) and returns them.
+func addUnitMonth(months map[string]*AbsencePoint, m unitMonth) map[string]*AbsencePoint {
+	if months == nil {
+		months = make(map[string]*AbsencePoint)
+	}
+	p := months[m.month]
+	if p == nil {
+		p = &AbsencePoint{Period: m.month, FTE: new(float64), months: 1}
+		months[m.month] = p
+	}
+	p.AbsenceDays += m.absence
+	p.OwnIllnessDays += m.own
+	p.WorkInjuryDays += m.injury
+	p.PossibleDays += m.possible
+	p.Units++
+	if m.fte.Valid {
+		*p.FTE += m.fte.Float64
+		p.fteUnits++
+	}
+	return months
+}
+
+// rollupMonths reads each unit's subtree months from lo to hi from the
+// rollup (absence_subtree), by unit and month.
+func (s *Store) rollupMonths(ctx context.Context, unitIDs []int64, lo, hi string) (map[int64]map[string]*AbsencePoint, error) {
+	q, args, err := sqlx.In(`
+		SELECT unit_id, month, absence_days, own_illness_days, work_injury_days, possible_days, fte, units, fte_units
+		FROM absence_subtree
+		WHERE month >= ? AND month <= ? AND unit_id IN (?)`, lo, hi, unitIDs)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: absence rollup: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: absence rollup: %w", err)
+	}
+	defer rows.Close()
+	byMonth := make(map[int64]map[string]*AbsencePoint, len(unitIDs))
+	for rows.Next() {
+		var (
+			id  int64
+			fte float64
+		)
+		p := &AbsencePoint{FTE: &fte, months: 1}
+		if err := rows.Scan(&id, &p.Period, &p.AbsenceDays, &p.OwnIllnessDays, &p.WorkInjuryDays, &p.PossibleDays, &fte, &p.Units, &p.fteUnits); err != nil {
+			return nil, fmt.Errorf("metrics: absence rollup: %w", err)
+		}
+		if byMonth[id] == nil {
+			byMonth[id] = make(map[string]*AbsencePoint)
+		}
+		byMonth[id][p.Period] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("metrics: absence rollup: %w", err)
+	}
+	return byMonth, nil
+}
+
+// rebuildRollup rebuilds the rollup in its own transaction after the unit
+// tree changed shape. A failure is logged, not returned: the series was
+// summed live, and the next call tries again.
+func (s *Store) rebuildRollup(ctx context.Context) {
+	err := func() error {
+		tx, err := s.db.BeginTxx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := rebuildSubtrees(ctx, tx); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil {
+		slog.WarnContext(ctx, "metrics: rebuild absence rollup", "err", err)
+	}
+}
+
+// rollupBatchRows bounds the rows of one multi-row INSERT into
+// absence_subtree: 9 parameters a row, far below both databases' limits.
+const rollupBatchRows = 1000
+
+// rebuildSubtrees replaces the rollup (absence_subtree) with every unit's
+// subtree months, summed exactly as liveMonths sums them, and records the
+// unit tree it was built for. It first locks the state row, so rebuilds
+// and imports take turns and each reads the absence committed before it.
+func rebuildSubtrees(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE absence_subtree_state SET fingerprint = fingerprint WHERE id = 1"); err != nil {
+		return fmt.Errorf("rebuild absence rollup: lock: %w", err)
+	}
+	g, err := loadUnitGraph(ctx, tx)
+	if err != nil {
+		return err
+	}
+	// targets[u] lists the units whose subtree holds unit u.
+	targets := make(map[int64][]int64, len(g.known))
+	for id := range g.known {
+		for _, u := range g.scope(id) {
+			targets[u] = append(targets[u], id)
+		}
+	}
+	byMonth := make(map[int64]map[string]*AbsencePoint, len(g.known))
+	err = unitMonths(ctx, tx, nil, "0000-01", "9999-12", func(m unitMonth) {
+		for _, id := range targets[m.unitID] {
+			byMonth[id] = addUnitMonth(byMonth[id], m)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild absence rollup: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM absence_subtree"); err != nil {
+		return fmt.Errorf("rebuild absence rollup: delete: %w", err)
+	}
+	const one = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	args := make([]any, 0, 9*rollupBatchRows)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		n := len(args) / 9
+		q := `INSERT INTO absence_subtree (unit_id, month, absence_days, own_illness_days, work_injury_days, possible_days, fte, units, fte_units) VALUES ` +
+			one + strings.Repeat(", "+one, n-1)
+		_, err := tx.ExecContext(ctx, tx.Rebind(q), args...)
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("rebuild absence rollup: insert: %w", err)
+		}
+		return nil
+	}
+	for id, months := range byMonth {
+		for _, p := range months {
+			args = append(args, id, p.Period, p.AbsenceDays, p.OwnIllnessDays, p.WorkInjuryDays, p.PossibleDays, *p.FTE, p.Units, p.fteUnits)
+			if len(args) == 9*rollupBatchRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind("UPDATE absence_subtree_state SET fingerprint = ? WHERE id = 1"), g.fingerprint); err != nil {
+		return fmt.Errorf("rebuild absence rollup: state: %w", err)
+	}
+	return nil
+}
+
 // unitMonth is one unit's absence in one month, categories summed.
 type unitMonth struct {
 	unitID                         int64
@@ -520,9 +680,11 @@ type unitMonth struct {
 }
 
 // unitMonths calls fn with each unit's months from lo to hi (of the units
-// in scope, or of all units when scope is nil). The categories of a unit
-// and month share their possible days, which count once.
-func (s *Store) unitMonths(ctx context.Context, scope []int64, lo, hi string, fn func(unitMonth)) error {
+// in scope, or of all units when scope is nil), ordered by unit and month
+// so that sums over them come out the same to the last bit on every
+// path. The categories of a unit and month share their possible days,
+// which count once.
+func unitMonths(ctx context.Context, q0 sqlx.ExtContext, scope []int64, lo, hi string, fn func(unitMonth)) error {
 	q, args := `
 		SELECT unit_id, month,
 			SUM(absence_days),
@@ -537,7 +699,7 @@ func (s *Store) unitMonths(ctx context.Context, scope []int64, lo, hi string, fn
 			return fmt.Errorf("metrics: absence months: %w", err)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q+" GROUP BY unit_id, month"), args...)
+	rows, err := q0.QueryContext(ctx, q0.Rebind(q+" GROUP BY unit_id, month ORDER BY unit_id, month"), args...)
 	if err != nil {
 		return fmt.Errorf("metrics: absence months: %w", err)
 	}
@@ -634,24 +796,32 @@ func AbsenceQuarters(months []AbsencePoint) []AbsencePoint {
 // unit, the units whose absence counts in its subtree (its subunits and
 // the closed units it succeeded).
 type unitGraph struct {
-	below  map[int64][]int64
-	byCode map[string]int64
-	known  map[int64]bool
+	below       map[int64][]int64
+	byCode      map[string]int64
+	known       map[int64]bool
+	fingerprint string // hash of every unit's id, parent and successor
 }
 
 // loadUnitGraph reads every unit's code, parent and successor.
 func (s *Store) loadUnitGraph(ctx context.Context) (unitGraph, error) {
+	return loadUnitGraph(ctx, s.db)
+}
+
+// loadUnitGraph reads every unit's code, parent and successor through q.
+func loadUnitGraph(ctx context.Context, q sqlx.QueryerContext) (unitGraph, error) {
 	var units []struct {
 		ID          int64         `db:"id"`
 		Code        string        `db:"code"`
 		ParentID    sql.NullInt64 `db:"parent_id"`
 		SuccessorID sql.NullInt64 `db:"successor_id"`
 	}
-	if err := s.db.SelectContext(ctx, &units, "SELECT id, code, parent_id, successor_id FROM units"); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &units, "SELECT id, code, parent_id, successor_id FROM units ORDER BY id"); err != nil {
 		return unitGraph{}, fmt.Errorf("metrics: load unit tree: %w", err)
 	}
 	g := unitGraph{below: make(map[int64][]int64), byCode: make(map[string]int64, len(units)), known: make(map[int64]bool, len(units))}
+	h := sha256.New()
 	for _, u := range units {
+		fmt.Fprintf(h, "%d %d %d\n", u.ID, u.ParentID.Int64, u.SuccessorID.Int64)
 		g.byCode[u.Code], g.known[u.ID] = u.ID, true
 		if u.ParentID.Valid {
 			g.below[u.ParentID.Int64] = append(g.below[u.ParentID.Int64], u.ID)
@@ -660,6 +830,7 @@ func (s *Store) loadUnitGraph(ctx context.Context) (unitGraph, error) {
 			g.below[u.SuccessorID.Int64] = append(g.below[u.SuccessorID.Int64], u.ID)
 		}
 	}
+	g.fingerprint = hex.EncodeToString(h.Sum(nil))
 	return g, nil
 }
 
