@@ -55,8 +55,9 @@ func (e LineError) Error() string {
 	return b.String()
 }
 
-// ImportErrors lists every problem of a rejected import; nothing of the
-// import was stored. It matches ErrInvalid with errors.Is.
+// ImportErrors lists every problem of a rejected change — an import, a
+// form — with its line or field; nothing of it was stored. It matches
+// ErrInvalid with errors.Is.
 type ImportErrors []LineError
 
 // Error implements error, one problem per line.
@@ -65,7 +66,7 @@ func (es ImportErrors) Error() string {
 	for i, e := range es {
 		lines[i] = e.Error()
 	}
-	return fmt.Sprintf("%d problem(s), nothing imported:\n%s", len(es), strings.Join(lines, "\n"))
+	return fmt.Sprintf("%d problem(s), nothing changed:\n%s", len(es), strings.Join(lines, "\n"))
 }
 
 // Is makes errors.Is(err, ErrInvalid) true.
