@@ -8,9 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
-	_ "time/tzdata" // Europe/Copenhagen on servers without a zoneinfo database
 	"unicode/utf8"
 
 	"github.com/lib/pq"
@@ -60,15 +57,6 @@ type itemRules struct {
 	byID            map[int64]itemRule
 }
 
-// copenhagen is the zone of the submission date.
-var copenhagen = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Copenhagen")
-	if err != nil {
-		panic(err) // embedded by time/tzdata
-	}
-	return loc
-})
-
 // SubmitResponse stores a submission exactly once: it marks the
 // invitation used only if it is unused and its round is open (else
 // ErrAlreadyAnswered or ErrRoundNotOpen), and stores a response with a
@@ -103,7 +91,7 @@ func (s *Store) SubmitResponse(ctx context.Context, sub Submission) error {
 	if err := rules.check(sub); err != nil {
 		return err
 	}
-	w := responseWrite{Submission: sub, questionnaireID: rules.questionnaireID, id: newResponseID(), today: DateOf(s.now().In(copenhagen()))}
+	w := responseWrite{Submission: sub, questionnaireID: rules.questionnaireID, id: newResponseID(), today: DateOf(s.now().In(Zone))}
 	var stored bool
 	if Dialect(s.db) == "postgres" {
 		stored, err = s.submitPostgres(ctx, w)

@@ -159,7 +159,7 @@ func (s *Store) ApplyRetention(ctx context.Context, p RetentionPolicy, keep func
 
 // retention plans (apply false) or applies the policy to every closed round.
 func (s *Store) retention(ctx context.Context, p RetentionPolicy, keep func(context.Context, int64) error, apply bool) (RetentionReport, error) {
-	rep := RetentionReport{Today: DateOf(s.now().In(copenhagen())), Policy: p}
+	rep := RetentionReport{Today: DateOf(s.now().In(Zone)), Policy: p}
 	var rounds []Round
 	if err := s.db.SelectContext(ctx, &rounds, s.rebind("SELECT "+roundColumns+" FROM rounds WHERE status = ? ORDER BY closes_on, id"), RoundClosed); err != nil {
 		return rep, fmt.Errorf("survey: retention: rounds: %w", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Copenhagen on servers without a zoneinfo database
 
 	"github.com/jmoiron/sqlx"
 )
@@ -71,6 +72,17 @@ func (es ImportErrors) Error() string {
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (es ImportErrors) Is(target error) bool { return target == ErrInvalid }
+
+// Zone is the time zone of the municipality's calendar: submission
+// dates, retention and deadlines, and the times shown to staff. The zone
+// database is embedded (time/tzdata), so servers without one work too.
+var Zone = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return loc
+}()
 
 // Date is a calendar date without time or zone, stored as 'YYYY-MM-DD'.
 type Date struct{ time.Time }

@@ -59,7 +59,7 @@ func auditFilter(c *gin.Context, lang string, p *auditPage) auth.AuditFilter {
 			p.Errors.add(lang, field, "admin.audit.err_date")
 			return time.Time{}
 		}
-		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, adminZone)
+		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, survey.Zone)
 	}
 	p.From, p.To = c.Query("from"), c.Query("to")
 	f.Since = day("from", p.From)
@@ -134,7 +134,7 @@ func (s *Server) handleAuditList(c *gin.Context) {
 			who = name + " <" + e.UserEmail + ">"
 		}
 		p.Entries = append(p.Entries, auditEntryView{
-			Time: time.Unix(e.At, 0).In(adminZone).Format("2006-01-02 15:04:05"),
+			Time: time.Unix(e.At, 0).In(survey.Zone).Format("2006-01-02 15:04:05"),
 			User: who, Action: e.Action, Target: e.Target, Detail: e.Detail,
 		})
 	}

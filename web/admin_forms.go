@@ -156,19 +156,9 @@ func (s *Server) adminFail(c *gin.Context, err error) {
 	s.denied(c, status, err)
 }
 
-// adminZone is the time zone the audit log and creation times are shown
-// in (survey embeds the zone database).
-var adminZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Copenhagen")
-	if err != nil {
-		panic(err) // embedded by time/tzdata, imported by survey
-	}
-	return loc
-}()
-
 // adminDate writes the calendar date of Unix time sec in Copenhagen.
 func adminDate(lang string, sec int64) string {
-	return formatDate(lang, survey.DateOf(time.Unix(sec, 0).In(adminZone)))
+	return formatDate(lang, survey.DateOf(time.Unix(sec, 0).In(survey.Zone)))
 }
 
 // adminNumber writes v with the decimal separator of lang and at most two

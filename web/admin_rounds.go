@@ -273,7 +273,7 @@ func (s *Server) renderRoundNew(c *gin.Context, status int, lang string, u auth.
 func (s *Server) handleRoundNew(c *gin.Context) {
 	lang := s.requestLang(c)
 	u, _, _ := s.currentUser(c)
-	today := survey.DateOf(time.Now().In(adminZone))
+	today := survey.DateOf(time.Now().In(survey.Zone))
 	f := roundForm{Opens: today.String(), Closes: today.AddDate(0, 0, 21).Format(survey.DateLayout), Threshold: strconv.Itoa(survey.DefaultThreshold)}
 	s.renderRoundNew(c, http.StatusOK, lang, u, f, nil)
 }
@@ -424,7 +424,7 @@ func (s *Server) handleRoundShow(c *gin.Context) {
 
 // adminDateTime writes Unix time sec as a date and a clock time in Copenhagen.
 func adminDateTime(lang string, sec int64) string {
-	return adminDate(lang, sec) + " " + time.Unix(sec, 0).In(adminZone).Format("15:04")
+	return adminDate(lang, sec) + " " + time.Unix(sec, 0).In(survey.Zone).Format("15:04")
 }
 
 // roundConflict renders the round's page state error: the round is not in

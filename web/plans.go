@@ -318,7 +318,7 @@ func planProblem(lang string, q *survey.Questionnaire, e survey.PlanEntry) (titl
 
 // planTime writes Unix time sec as a date and a time of day in Copenhagen.
 func planTime(lang string, sec int64) string {
-	t := time.Unix(sec, 0).In(adminZone)
+	t := time.Unix(sec, 0).In(survey.Zone)
 	return tprintf(lang, "plans.history.when", formatDate(lang, survey.DateOf(t)), t.Format("15:04"))
 }
 
@@ -326,7 +326,7 @@ func planTime(lang string, sec int64) string {
 // editable; names (user id → name) is nil on the employees' page, which
 // shows no history and no names.
 func (s *Server) planEntryViews(ctx context.Context, lang string, sc planScope, entries []survey.PlanEntry, names map[int64]string, editable bool) ([]planEntryView, error) {
-	today := survey.DateOf(time.Now().In(adminZone))
+	today := survey.DateOf(time.Now().In(survey.Zone))
 	views := make([]planEntryView, len(entries))
 	who := func(id int64) string {
 		if n, ok := names[id]; ok {
@@ -668,7 +668,7 @@ func (s *Server) writePlanPDF(c *gin.Context, sc planScope) (ok bool) {
 		s.planFail(c, err)
 		return false
 	}
-	now := time.Now().In(adminZone)
+	now := time.Now().In(survey.Zone)
 	doc := planpdf.Document{
 		Title: translate(lang, "plans.pdf.title") + ": " + sc.Unit.Name,
 		Facts: [][2]string{

@@ -161,7 +161,7 @@ func newGenerator(ss *survey.Store, ms *metrics.Store, cfg Config) (*generator, 
 		cfg.Now = time.Now()
 	}
 	g := &generator{ss: ss, ms: ms, cfg: cfg, started: time.Now()}
-	today := survey.DateOf(cfg.Now.In(copenhagen())).Time
+	today := survey.DateOf(cfg.Now.In(survey.Zone)).Time
 	g.org = buildOrg(sz, g.rng(streamOrg))
 	g.sched = newSchedule(today, sz.rounds, sz.twice)
 	g.org.reorganise(g.sched.reorgMonth)
@@ -547,12 +547,3 @@ func sortedRandom(n int) [][]byte {
 
 // randomHex returns n random bytes in hex.
 func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
-
-// copenhagen returns the zone the municipality's calendar runs in.
-func copenhagen() *time.Location {
-	loc, err := time.LoadLocation("Europe/Copenhagen")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
