@@ -91,7 +91,7 @@ func (s *Store) SubmitResponse(ctx context.Context, sub Submission) error {
 	if err := rules.check(sub); err != nil {
 		return err
 	}
-	w := responseWrite{Submission: sub, questionnaireID: rules.questionnaireID, id: newResponseID(), today: DateOf(s.now().In(Zone))}
+	w := responseWrite{Submission: sub, questionnaireID: rules.questionnaireID, id: NewResponseID(), today: DateOf(s.now().In(Zone))}
 	var stored bool
 	if Dialect(s.db) == "postgres" {
 		stored, err = s.submitPostgres(ctx, w)
@@ -329,9 +329,9 @@ func (rules *itemRules) check(sub Submission) error {
 	return nil
 }
 
-// newResponseID returns 128 random bits in hex: a response id that says
+// NewResponseID returns 128 random bits in hex: a response id that says
 // nothing about when or by whom it was given.
-func newResponseID() string {
+func NewResponseID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)

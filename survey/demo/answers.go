@@ -235,7 +235,7 @@ func genResponses(o *org, s *schedule, lat latent, models []itemModel, rng *rand
 		counts[r] = c
 	}
 	for i := range out {
-		out[i].id = randomHex(16)
+		out[i].id = survey.NewResponseID()
 	}
 	slices.SortFunc(out, func(a, b response) int { return strings.Compare(a.id, b.id) })
 	return out, counts

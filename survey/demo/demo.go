@@ -17,7 +17,6 @@ import (
 	"context"
 	cryptorand "crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -544,6 +543,3 @@ func sortedRandom(n int) [][]byte {
 	slices.SortFunc(out, bytes.Compare)
 	return out
 }
-
-// randomHex returns n random bytes in hex.
-func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
