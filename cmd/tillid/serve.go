@@ -73,16 +73,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	defer ln.Close() // on the error paths below; Shutdown has closed it otherwise
 	if *baseURL == "" {
 		*baseURL = "http://localhost:" + portOf(ln.Addr())
 	}
 	if _, err := m.Store.EnsureDefaultQuestionnaire(ctx); err != nil {
-		ln.Close()
 		return err
 	}
 	if *demo {
 		if err := m.demoIfEmpty(ctx, *baseURL); err != nil {
-			ln.Close()
 			return err
 		}
 	}
@@ -91,7 +90,6 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		Metrics: *metricsOn || *metricsAddr != "", MetricsSeparate: *metricsAddr != "", Privacy: privacy}
 	if oidc.IssuerURL != "" {
 		if oidc.RoleMap, err = auth.ParseRoleMap(*roleMap); err != nil {
-			ln.Close()
 			return fmt.Errorf("serve: --oidc-role-map: %w", err)
 		}
 		if oidc.RedirectURL == "" {
@@ -101,13 +99,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	srv, err := web.NewServer(cfg, m.Store, m.Metrics, m.Logger)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	if *metricsAddr != "" {
 		stopMetrics, err := m.serveMetrics(*metricsAddr, srv.MetricsHandler())
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		defer stopMetrics()
