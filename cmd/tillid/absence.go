@@ -9,7 +9,7 @@ import (
 
 // runImportAbsence imports monthly sickness absence from a CSV or XLSX
 // file: tillid import absence FILE [--dry-run].
-func runImportAbsence(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runImportAbsence(ctx context.Context, args []string) error {
 	rows, dryRun, err := readImport(ctx, m, "absence", "FILE is CSV or XLSX with the columns unit_code, month (YYYY-MM), absence_days,\n"+
 		"possible_days and optionally fte and category (egen sygdom | arbejdsskade).", args, metrics.ParseAbsence)
 	if err != nil {

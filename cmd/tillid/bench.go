@@ -28,7 +28,7 @@ const (
 
 // runBench dispatches "bench results": load figures for the results
 // engine on the configured database.
-func runBench(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runBench(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "report" {
 		return m.runBenchReport(ctx, args[1:])
 	}

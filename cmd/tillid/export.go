@@ -10,14 +10,14 @@ import (
 )
 
 // runExport writes a round's results out of tillid: tillid export csv.
-func runExport(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runExport(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(m.Stderr, "usage: tillid export csv --round R --out DIR")
 		return fmt.Errorf("export: want a format: csv")
 	}
 	switch args[0] {
 	case "csv":
-		return exportCSV(ctx, m, args[1:])
+		return m.exportCSV(ctx, args[1:])
 	case "report":
 		return m.runExportReport(ctx, args[1:])
 	}
@@ -26,7 +26,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 
 // exportCSV writes a round's published results as CSV files to a folder:
 // the tables of metrics.Store.Export for every unit of the round.
-func exportCSV(ctx context.Context, m *Main, args []string) error {
+func (m *Main) exportCSV(ctx context.Context, args []string) error {
 	fs := m.flagSet("export csv")
 	roundID := fs.Int64("round", 0, "the round to export (required)")
 	out := fs.String("out", "tillid-export", "folder to write the CSV files to (created if missing)")

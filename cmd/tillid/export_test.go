@@ -77,7 +77,7 @@ func TestImportAbsenceCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("ErrUnknownUnit", func(t *testing.T) {
-		err := runImportAbsence(ctx, m, []string{file})
+		err := m.runImportAbsence(ctx, []string{file})
 		if err == nil || !strings.Contains(err.Error(), `line 3: unit_code: "NOPE"`) {
 			t.Errorf("got %v, want line 3's unknown unit named", err)
 		}
@@ -85,7 +85,7 @@ func TestImportAbsenceCommand(t *testing.T) {
 	t.Run("DryRun", func(t *testing.T) {
 		os.WriteFile(file, []byte("unit_code,month,absence_days,possible_days\nBIB,2024-01,\"4,5\",90\n"), 0o644)
 		out.Reset()
-		if err := runImportAbsence(ctx, m, []string{file, "--dry-run"}); err != nil {
+		if err := m.runImportAbsence(ctx, []string{file, "--dry-run"}); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "would import") || !strings.Contains(out.String(), "1 added") {
@@ -95,7 +95,7 @@ func TestImportAbsenceCommand(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		out.Reset()
 		for range 2 {
-			if err := runImportAbsence(ctx, m, []string{file}); err != nil {
+			if err := m.runImportAbsence(ctx, []string{file}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -111,11 +111,11 @@ func TestExportCSV(t *testing.T) {
 	month := f.Round.ClosesOn.AddDate(0, 1, 0).Format("2006-01")
 	file := filepath.Join(t.TempDir(), "fravaer.csv")
 	os.WriteFile(file, []byte("unit_code,month,absence_days,possible_days,fte\nBIB,"+month+",9,300,15\n"), 0o644)
-	if err := runImportAbsence(ctx, m, []string{file}); err != nil {
+	if err := m.runImportAbsence(ctx, []string{file}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := runExport(ctx, m, []string{"csv", "--round", fmt.Sprint(f.Round.ID), "--out", dir}); err != nil {
+	if err := m.runExport(ctx, []string{"csv", "--round", fmt.Sprint(f.Round.ID), "--out", dir}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("Results", func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestExportCSV(t *testing.T) {
 		}
 	})
 	t.Run("ErrUnknownFormat", func(t *testing.T) {
-		if err := runExport(ctx, m, []string{"pdf"}); err == nil {
+		if err := m.runExport(ctx, []string{"pdf"}); err == nil {
 			t.Error("got no error, want an unknown format")
 		}
 	})

@@ -12,7 +12,7 @@ import (
 // runInvite issues invitations for a round from a staff list and writes
 // their links and codes, which are stored nowhere else:
 // tillid invite --round R --file staff.csv --out links.csv.
-func runInvite(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runInvite(ctx context.Context, args []string) error {
 	fs := m.flagSet("invite")
 	roundID := fs.Int64("round", 0, "round id (required)")
 	file := fs.String("file", "", "staff list, CSV or XLSX with the columns email, unit_code (required)")

@@ -111,21 +111,21 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "retention":
 		return m.runRetention(ctx, rest)
 	case "questionnaire":
-		return runQuestionnaire(ctx, m, rest)
+		return m.runQuestionnaire(ctx, rest)
 	case "import":
 		return m.runImport(ctx, rest)
 	case "round":
-		return runRound(ctx, m, rest)
+		return m.runRound(ctx, rest)
 	case "invite":
-		return runInvite(ctx, m, rest)
+		return m.runInvite(ctx, rest)
 	case "export":
-		return runExport(ctx, m, rest)
+		return m.runExport(ctx, rest)
 	case "user":
 		return m.runUser(ctx, rest)
 	case "load":
 		return m.runLoad(ctx, rest)
 	case "bench":
-		return runBench(ctx, m, rest)
+		return m.runBench(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "tillid", version)
 		return nil
@@ -143,9 +143,9 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "units":
-		return runImportUnits(ctx, m, args[1:])
+		return m.runImportUnits(ctx, args[1:])
 	case "absence":
-		return runImportAbsence(ctx, m, args[1:])
+		return m.runImportAbsence(ctx, args[1:])
 	}
 	return fmt.Errorf("import: unknown kind %q: want units or absence", args[0])
 }

@@ -19,7 +19,7 @@ The file format is described in survey/questionnaires/README.md.`
 
 // runQuestionnaire validates, imports or prints questionnaire files:
 // tillid questionnaire validate FILE | import FILE | default.
-func runQuestionnaire(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runQuestionnaire(ctx context.Context, args []string) error {
 	fs := m.flagSet("questionnaire")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), questionnaireUsage)

@@ -19,7 +19,7 @@ func runQuestionnaireCmd(t *testing.T, args ...string) (stdout, stderr string, e
 	var out, errOut bytes.Buffer
 	m := &Main{Stdout: &out, Stderr: &errOut}
 	defer m.Close()
-	err = runQuestionnaire(context.Background(), m, args)
+	err = m.runQuestionnaire(context.Background(), args)
 	return out.String(), errOut.String(), err
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // runRound manages rounds: tillid round create|open|close|list.
-func runRound(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runRound(ctx context.Context, args []string) error {
 	const usage = "usage: tillid round create --name N [--questionnaire ID|KEY] --units CODE,CODE --opens YYYY-MM-DD --closes YYYY-MM-DD [--threshold 5]\n" +
 		"       tillid round open ID | round close ID | round list"
 	if len(args) == 0 {
@@ -20,17 +20,17 @@ func runRound(ctx context.Context, m *Main, args []string) error {
 	}
 	switch args[0] {
 	case "create":
-		return runRoundCreate(ctx, m, args[1:])
+		return m.runRoundCreate(ctx, args[1:])
 	case "open", "close":
-		return runRoundMove(ctx, m, args[0], args[1:])
+		return m.runRoundMove(ctx, args[0], args[1:])
 	case "list":
-		return runRoundList(ctx, m, args[1:])
+		return m.runRoundList(ctx, args[1:])
 	}
 	fmt.Fprintln(m.Stderr, usage)
 	return fmt.Errorf("round: unknown action %q: want create, open, close or list", args[0])
 }
 
-func runRoundCreate(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runRoundCreate(ctx context.Context, args []string) error {
 	fs := m.flagSet("round create")
 	name := fs.String("name", "", "the round's name, e.g. \"Trivselsmåling 2025\" (required)")
 	questionnaire := fs.String("questionnaire", "", "questionnaire id, or key for its latest version (default: the built-in questionnaire)")
@@ -90,7 +90,7 @@ func findQuestionnaire(ctx context.Context, s *survey.Store, ref string) (*surve
 	return s.LatestQuestionnaire(ctx, ref)
 }
 
-func runRoundMove(ctx context.Context, m *Main, action string, args []string) error {
+func (m *Main) runRoundMove(ctx context.Context, action string, args []string) error {
 	fs := m.flagSet("round " + action)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -128,7 +128,7 @@ func runRoundMove(ctx context.Context, m *Main, action string, args []string) er
 // invitations it issued) and how many answered, summed over the round's
 // top units as the metrics door publishes them: "-" when any of those
 // counts is suppressed (fewer than k invited).
-func roundTotals(ctx context.Context, m *Main, roundID int64) (invited int, answered string, err error) {
+func (m *Main) roundTotals(ctx context.Context, roundID int64) (invited int, answered string, err error) {
 	counts, err := m.Store.InvitationCounts(ctx, roundID)
 	if err != nil {
 		return 0, "", err
@@ -157,7 +157,7 @@ func roundTotals(ctx context.Context, m *Main, roundID int64) (invited int, answ
 	return invited, strconv.Itoa(ans), nil
 }
 
-func runRoundList(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runRoundList(ctx context.Context, args []string) error {
 	fs := m.flagSet("round list")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -172,7 +172,7 @@ func runRoundList(ctx context.Context, m *Main, args []string) error {
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tOPENS\tCLOSES\tK\tQUESTIONNAIRE\tINVITED\tANSWERED\tNAME")
 	for _, r := range rounds {
-		invited, answered, err := roundTotals(ctx, m, r.ID)
+		invited, answered, err := m.roundTotals(ctx, r.ID)
 		if err != nil {
 			return err
 		}

@@ -28,34 +28,34 @@ func TestRoundCommands(t *testing.T) {
 	m := &Main{}
 	defer m.Close()
 	db := surveytest.DSN(t)
-	run := func(fn func(context.Context, *Main, []string) error, args ...string) (string, error) {
+	run := func(fn func(*Main, context.Context, []string) error, args ...string) (string, error) {
 		t.Helper()
 		var out bytes.Buffer
 		m.Stdout, m.Stderr = &out, &out
-		err := fn(ctx, m, append(args, "--db", db))
+		err := fn(m, ctx, append(args, "--db", db))
 		return out.String(), err
 	}
 
-	out, err := run(runImportUnits, unitsCSV, "--dry-run")
+	out, err := run((*Main).runImportUnits, unitsCSV, "--dry-run")
 	if err != nil || !strings.Contains(out, "would import") || !strings.Contains(out, "3 created") {
 		t.Fatalf("import --dry-run: got %q, %v, want 3 would be created", out, err)
 	}
 	if units, _ := m.Store.FindUnits(ctx); len(units) != 0 {
 		t.Errorf("dry run: got %d units, want 0", len(units))
 	}
-	if out, err = run(runImportUnits, unitsCSV); err != nil || !strings.Contains(out, "3 created") {
+	if out, err = run((*Main).runImportUnits, unitsCSV); err != nil || !strings.Contains(out, "3 created") {
 		t.Fatalf("import: got %q, %v, want 3 created", out, err)
 	}
 
-	if _, err = run(runRound, "create", "--name", "Trivsel", "--units", "BU", "--opens", "2025-03-01", "--closes", "2025-03-31", "--threshold", "2"); !errors.Is(err, survey.ErrInvalid) {
+	if _, err = run((*Main).runRound, "create", "--name", "Trivsel", "--units", "BU", "--opens", "2025-03-01", "--closes", "2025-03-31", "--threshold", "2"); !errors.Is(err, survey.ErrInvalid) {
 		t.Errorf("create with k = 2: got %v, want ErrInvalid", err)
 	}
-	out, err = run(runRound, "create", "--name", "Trivsel", "--units", "BU", "--opens", "2025-03-01", "--closes", "2025-03-31")
+	out, err = run((*Main).runRound, "create", "--name", "Trivsel", "--units", "BU", "--opens", "2025-03-01", "--closes", "2025-03-31")
 	if err != nil || !strings.HasPrefix(out, "round 1 ") || !strings.Contains(out, "2 units") {
 		t.Fatalf("create: got %q, %v, want round 1 over 2 units", out, err)
 	}
 
-	if out, err = run(runInvite, "--round", "1", "--file", staffCSV, "--out", links); err != nil || !strings.Contains(out, "3 invitations") {
+	if out, err = run((*Main).runInvite, "--round", "1", "--file", staffCSV, "--out", links); err != nil || !strings.Contains(out, "3 invitations") {
 		t.Fatalf("invite: got %q, %v, want 3 invitations", out, err)
 	}
 	f, err := os.Open(links)
@@ -73,17 +73,17 @@ func TestRoundCommands(t *testing.T) {
 	if inv, err := m.Store.FindInvitationBySecret(ctx, recs[2][4]); err != nil || inv.Email != "" {
 		t.Errorf("printed code: got %+v, %v, want the invitation without e-mail", inv, err)
 	}
-	if _, err = run(runInvite, "--round", "1", "--file", staffCSV, "--out", links); err == nil || !errors.Is(err, os.ErrExist) {
+	if _, err = run((*Main).runInvite, "--round", "1", "--file", staffCSV, "--out", links); err == nil || !errors.Is(err, os.ErrExist) {
 		t.Errorf("invite to an existing file: got %v, want ErrExist", err)
 	}
 	if counts, _ := m.Store.InvitationCounts(ctx, 1); len(counts) != 2 {
 		t.Errorf("got counts %v, want 2 units (nothing issued twice)", counts)
 	}
 
-	if out, err = run(runRound, "open", "1"); err != nil || !strings.Contains(out, "is open") {
+	if out, err = run((*Main).runRound, "open", "1"); err != nil || !strings.Contains(out, "is open") {
 		t.Errorf("open: got %q, %v", out, err)
 	}
-	out, err = run(runRound, "list")
+	out, err = run((*Main).runRound, "list")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +92,10 @@ func TestRoundCommands(t *testing.T) {
 	if len(lines) != 2 || strings.Join(strings.Fields(lines[1]), " ") != "1 open 2025-03-01 2025-03-31 5 1 3 - Trivsel" {
 		t.Errorf("list: got %q", out)
 	}
-	if _, err = run(runRound, "close", "1"); err != nil {
+	if _, err = run((*Main).runRound, "close", "1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = run(runRound, "open", "1"); !errors.Is(err, survey.ErrConflict) {
+	if _, err = run((*Main).runRound, "open", "1"); !errors.Is(err, survey.ErrConflict) {
 		t.Errorf("reopen: got %v, want ErrConflict", err)
 	}
 }

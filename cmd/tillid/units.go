@@ -10,7 +10,7 @@ import (
 
 // runImportUnits imports the organisation tree from a CSV or XLSX file:
 // tillid import units FILE [--dry-run].
-func runImportUnits(ctx context.Context, m *Main, args []string) error {
+func (m *Main) runImportUnits(ctx context.Context, args []string) error {
 	rows, dryRun, err := readImport(ctx, m, "units", "FILE is CSV (',' or ';') or XLSX with the columns code, name, parent_code\n"+
 		"(empty for the root). Known codes are renamed and moved; no unit is deleted.", args,
 		func(r io.Reader, _ string) ([]survey.UnitRow, error) { return survey.ParseUnitsCSV(r) })
